@@ -1,1 +1,18 @@
-//! ragc
+//! `ragc` compiles `.rag` sources into Terraform JSON. The phases are `syntax` (parse),
+//! `resolve` (the dependency graph), `check` (names, types and schemas without
+//! evaluating), `eval` (values, with provenance), `lint` (AWS and security checks on the
+//! evaluated stacks) and `emit` (Terraform JSON); `compile` runs them in order. See
+//! `docs/architecture.md`.
+
+pub mod check;
+pub mod compile;
+pub mod diagnostics;
+pub mod emit;
+pub mod eval;
+pub mod lint;
+pub mod program;
+pub mod resolve;
+pub mod schema;
+pub mod source;
+mod stdlib;
+pub mod syntax;

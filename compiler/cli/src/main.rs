@@ -1,0 +1,263 @@
+//! The `ragc` command line: `build`, `check`, `fmt`, `explain` and `lsp`. It parses
+//! arguments, calls the compiler library, renders diagnostics and writes outputs
+//! atomically; the compiler itself never prints or writes.
+
+mod output;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+
+use ragc::compile::{compile, Compilation, Options};
+use ragc::diagnostics::{render, Code, Diagnostic};
+use ragc::program::{DiskSources, Stdlib};
+use ragc::schema::ProviderSchema;
+
+/// Exit status when compilation found errors.
+const EXIT_COMPILE_ERRORS: u8 = 1;
+/// Exit status for usage and I/O errors.
+const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "ragc",
+    version,
+    about = "Compile .rag sources into Terraform JSON for a FastAPI RAG service on ECS Fargate"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct CompileArgs {
+    /// The .rag files declaring the environments to compile.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Read the standard library from this folder instead of the embedded copy.
+    #[arg(long, value_name = "DIR")]
+    stdlib: Option<PathBuf>,
+    /// Check resources against this provider schema (`terraform providers schema -json`)
+    /// instead of the embedded AWS provider schema.
+    #[arg(long, value_name = "FILE")]
+    schema: Option<PathBuf>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
+    message_format: MessageFormat,
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
+    color: ColorWhen,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile environments and write one Terraform root module (JSON) per environment.
+    Build {
+        #[command(flatten)]
+        args: CompileArgs,
+        /// Output folder: `build/<env>` by default; with several environments, each goes
+        /// to `DIR/<env>`.
+        #[arg(short, long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Compile environments and report diagnostics, without writing anything.
+    Check {
+        #[command(flatten)]
+        args: CompileArgs,
+    },
+    /// Rewrite .rag files in the canonical layout.
+    Fmt {
+        /// Files to format.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Do not write; exit with status 1 when a file is not formatted.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Print the explanation of a diagnostic code (`ragc explain RAG0404`).
+    Explain {
+        /// A code such as RAG0404, or its name, such as fargate-size.
+        code: String,
+    },
+    /// Run the language server on standard input and output.
+    Lsp,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum MessageFormat {
+    Human,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { args, out } => run_compile(&args, Some(out)),
+        Command::Check { args } => run_compile(&args, None),
+        Command::Fmt { files, check } => output::format_files(&files, check),
+        Command::Explain { code } => explain(&code),
+        Command::Lsp => match ragc_lsp::run_stdio() {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("error: the language server stopped: {error}");
+                ExitCode::from(EXIT_USAGE)
+            }
+        },
+    }
+}
+
+/// Compiles, reports, and for `build` (when `out` is `Some`) writes the stacks.
+fn run_compile(args: &CompileArgs, out: Option<Option<PathBuf>>) -> ExitCode {
+    let started = Instant::now();
+    let schema = match load_schema(args.schema.as_deref()) {
+        Ok(schema) => schema,
+        Err(message) => return usage_error(&message),
+    };
+    let stdlib = match &args.stdlib {
+        Some(dir) if !dir.is_dir() => {
+            return usage_error(&format!("--stdlib: `{}` is not a folder", dir.display()))
+        }
+        Some(dir) => Stdlib::Folder(dir.clone()),
+        None => Stdlib::Embedded,
+    };
+    let roots: Vec<String> = args
+        .files
+        .iter()
+        .map(|path| path.to_string_lossy().into_owned())
+        .collect();
+    for root in &args.files {
+        if !root.is_file() {
+            return usage_error(&format!("cannot read `{}`: no such file", root.display()));
+        }
+    }
+    let sources = DiskSources {
+        stdlib: stdlib.clone(),
+    };
+    let options = Options { stdlib, schema };
+    let compilation = compile(&sources, &options, &roots);
+    report(&compilation, args);
+    if compilation.has_errors() {
+        let errors = compilation
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .count();
+        eprintln!(
+            "error: compilation failed with {errors} error{}; nothing was written",
+            plural(errors)
+        );
+        return ExitCode::from(EXIT_COMPILE_ERRORS);
+    }
+    if compilation.stacks.is_empty() {
+        return usage_error("the files declare no environment (`env NAME = MODULE { ... }`)");
+    }
+    let Some(out) = out else {
+        for stack in &compilation.stacks {
+            eprintln!(
+                "checked {} ({} resources)",
+                stack.name, stack.resource_count
+            );
+        }
+        return ExitCode::SUCCESS;
+    };
+    let several = compilation.stacks.len() > 1;
+    for stack in &compilation.stacks {
+        let dir = match (&out, several) {
+            (Some(dir), true) => dir.join(&stack.name),
+            (Some(dir), false) => dir.clone(),
+            (None, _) => Path::new("build").join(&stack.name),
+        };
+        if let Err(error) = output::write_stack(&dir, &stack.files) {
+            return usage_error(&format!("cannot write `{}`: {error}", dir.display()));
+        }
+        eprintln!(
+            "wrote {} ({} resources) in {:.1} ms",
+            dir.display(),
+            stack.resource_count,
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    ExitCode::SUCCESS
+}
+
+/// The embedded schema, or the user's, kept for the whole (short) life of the process.
+fn load_schema(path: Option<&Path>) -> Result<&'static ProviderSchema, String> {
+    match path {
+        None => Ok(ProviderSchema::embedded()),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|error| format!("--schema: cannot read `{}`: {error}", path.display()))?;
+            let schema = ProviderSchema::from_json(&text)
+                .map_err(|error| format!("--schema: `{}`: {error}", path.display()))?;
+            Ok(Box::leak(Box::new(schema)))
+        }
+    }
+}
+
+fn report(compilation: &Compilation, args: &CompileArgs) {
+    let diagnostics: &[Diagnostic] = &compilation.diagnostics;
+    match args.message_format {
+        MessageFormat::Json => {
+            for diagnostic in diagnostics {
+                println!("{}", render::to_json(&compilation.program, diagnostic));
+            }
+        }
+        MessageFormat::Human => {
+            let choice = match args.color {
+                ColorWhen::Always => ColorChoice::Always,
+                ColorWhen::Never => ColorChoice::Never,
+                ColorWhen::Auto
+                    if std::io::stderr().is_terminal()
+                        && std::env::var_os("NO_COLOR").is_none() =>
+                {
+                    ColorChoice::Auto
+                }
+                ColorWhen::Auto => ColorChoice::Never,
+            };
+            let mut stderr = StandardStream::stderr(choice);
+            let _ = render::to_terminal(&mut stderr, &compilation.program, diagnostics);
+        }
+    }
+}
+
+fn explain(code: &str) -> ExitCode {
+    match Code::parse(code) {
+        Some(code) => {
+            let info = code.info();
+            println!(
+                "{} ({})\n\n{}",
+                info.code,
+                info.name,
+                info.explanation.trim_end()
+            );
+            ExitCode::SUCCESS
+        }
+        None => usage_error(&format!(
+            "unknown diagnostic code `{code}`; codes look like RAG0404"
+        )),
+    }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

@@ -1,0 +1,669 @@
+//! Checks that need no evaluation, over every item of every file, whether or not an
+//! environment uses it: every name refers to a declaration, every type annotation to a
+//! type, every resource block matches the provider schema, module bodies have no
+//! dependency cycles, and no `let` or parameter is left unused.
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::{Code, Diagnostic, FileId};
+use crate::eval::{BUILTINS, BUILTIN_TYPES};
+use crate::program::Program;
+use crate::resolve::graph::module_graph;
+use crate::schema::{suggest, BlockProblem, BlockSchema, ProviderSchema, WrittenItem};
+use crate::source::Span;
+use crate::syntax::ast::*;
+
+/// Terraform meta-arguments allowed in every resource, outside the provider schema.
+const META_ARGUMENTS: &[&str] = &["depends_on", "lifecycle"];
+
+pub fn check_program(program: &Program, schema: &ProviderSchema) -> Vec<Diagnostic> {
+    let mut checker = Checker {
+        program,
+        schema,
+        diagnostics: Vec::new(),
+        file: FileId(0),
+        scopes: Vec::new(),
+    };
+    for file in &program.files {
+        checker.file = file.id;
+        for item in &file.parsed.file.items {
+            checker.item(item);
+        }
+    }
+    checker.diagnostics
+}
+
+struct Checker<'p> {
+    program: &'p Program,
+    schema: &'p ProviderSchema,
+    diagnostics: Vec<Diagnostic>,
+    file: FileId,
+    /// Local names: parameters, module-level bindings, loop variables.
+    scopes: Vec<Vec<String>>,
+}
+
+impl Checker<'_> {
+    fn item(&mut self, item: &Item) {
+        match &item.kind {
+            ItemKind::Import(_) => {}
+            ItemKind::Let(decl) => {
+                if let Some(ty) = &decl.ty {
+                    self.type_expr(ty);
+                }
+                self.expr(&decl.value);
+            }
+            ItemKind::Fn(decl) => {
+                self.params(&decl.params);
+                self.type_expr(&decl.result);
+                self.scopes
+                    .push(decl.params.iter().map(|p| p.name.name.clone()).collect());
+                self.expr(&decl.body);
+                self.scopes.pop();
+            }
+            ItemKind::Enum(decl) => {
+                let mut seen = BTreeSet::new();
+                for variant in &decl.variants {
+                    if !seen.insert(&variant.name.name) {
+                        self.duplicate(&variant.name, "variant");
+                    }
+                }
+            }
+            ItemKind::Type(decl) => self.params(&decl.fields),
+            ItemKind::Module(decl) => self.module(decl),
+            ItemKind::Env(decl) => {
+                self.name(&decl.module, "a module");
+                for field in &decl.fields {
+                    self.expr(&field.value);
+                }
+            }
+        }
+    }
+
+    fn params(&mut self, params: &[FieldDecl]) {
+        let mut seen = BTreeSet::new();
+        for param in params {
+            if !seen.insert(&param.name.name) {
+                self.duplicate(&param.name, "field");
+            }
+            self.type_expr(&param.ty);
+            if let Some(default) = &param.default {
+                self.expr(default);
+            }
+        }
+    }
+
+    fn duplicate(&mut self, name: &Ident, what: &str) {
+        self.diagnostics.push(
+            Diagnostic::new(
+                Code::DuplicateName,
+                self.file,
+                name.span,
+                format!("{what} `{}` is declared twice", name.name),
+            )
+            .with_help("rename or remove one of them"),
+        );
+    }
+
+    fn module(&mut self, decl: &ModuleDecl) {
+        self.scopes
+            .push(decl.params.iter().map(|p| p.name.name.clone()).collect());
+        self.params(&decl.params);
+        let mut bindings: Vec<&Ident> = Vec::new();
+        for stmt in &decl.body {
+            match &stmt.kind {
+                StmtKind::Let(let_decl) => bindings.push(&let_decl.name),
+                StmtKind::Variable(variable) => bindings.push(&variable.name),
+                _ => {}
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for binding in &bindings {
+            if !seen.insert(&binding.name)
+                || decl.params.iter().any(|p| p.name.name == binding.name)
+            {
+                self.duplicate(binding, "binding");
+            }
+        }
+        self.scopes
+            .push(bindings.iter().map(|b| b.name.clone()).collect());
+        for stmt in &decl.body {
+            self.stmt(stmt);
+        }
+        self.scopes.pop();
+        self.scopes.pop();
+
+        let graph = module_graph(&decl.body, &decl.params, |name| {
+            self.schema.has_resource(name)
+        });
+        if let Err(cycles) = &graph.order {
+            for cycle in cycles {
+                self.cycle(&decl.body, cycle);
+            }
+        }
+        let unused = decl
+            .params
+            .iter()
+            .map(|param| (&param.name, "parameter"))
+            .chain(decl.body.iter().filter_map(|stmt| match &stmt.kind {
+                StmtKind::Let(let_decl) => Some((&let_decl.name, "let")),
+                _ => None,
+            }))
+            .filter(|(name, _)| {
+                !name.name.starts_with('_') && !graph.used_names.contains(&name.name)
+            });
+        for (name, what) in unused.collect::<Vec<_>>() {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnusedBinding,
+                    self.file,
+                    name.span,
+                    format!(
+                        "{what} `{}` of module `{}` is never used",
+                        name.name, decl.name.name
+                    ),
+                )
+                .with_help(format!("remove it, or name it `_{}` to keep it", name.name)),
+            );
+        }
+    }
+
+    fn cycle(&mut self, body: &[Stmt], cycle: &[usize]) {
+        let names: Vec<String> = cycle
+            .iter()
+            .map(|&index| statement_label(&body[index]))
+            .collect();
+        let first = &body[cycle[0]];
+        let mut diagnostic = Diagnostic::new(
+            Code::DependencyCycle,
+            self.file,
+            statement_name_span(first),
+            format!("dependency cycle: {} -> {}", names.join(" -> "), names[0]),
+        )
+        .with_label("this depends on itself through the others");
+        for &index in &cycle[1..] {
+            diagnostic = diagnostic.with_secondary(
+                self.file,
+                statement_name_span(&body[index]),
+                "part of the cycle",
+            );
+        }
+        self.diagnostics.push(
+            diagnostic
+                .with_help("Terraform cannot create these in any order; remove one reference"),
+        );
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        match &stmt.kind {
+            StmtKind::Let(decl) => {
+                if let Some(ty) = &decl.ty {
+                    self.type_expr(ty);
+                }
+                self.expr(&decl.value);
+            }
+            StmtKind::Resource(decl) | StmtKind::Data(decl) => {
+                self.resource(decl, matches!(stmt.kind, StmtKind::Data(_)))
+            }
+            StmtKind::Provider(config) | StmtKind::Backend(config) => {
+                self.block_exprs(&config.body)
+            }
+            StmtKind::For(for_stmt) => {
+                self.expr(&for_stmt.iterable);
+                let mut names = vec![for_stmt.var.name.clone()];
+                names.extend(for_stmt.index.iter().map(|index| index.name.clone()));
+                self.scopes.push(names);
+                self.nested_body(&for_stmt.body);
+                self.scopes.pop();
+            }
+            StmtKind::If(if_stmt) => {
+                self.expr(&if_stmt.condition);
+                self.scopes.push(Vec::new());
+                self.nested_body(&if_stmt.body);
+                self.scopes.pop();
+            }
+            StmtKind::Assert(assert) => {
+                self.expr(&assert.condition);
+                self.expr(&assert.message);
+            }
+            StmtKind::Output(output) => self.expr(&output.value),
+            StmtKind::Variable(variable) => {
+                self.type_expr(&variable.ty);
+                if let Some(default) = &variable.default {
+                    self.expr(default);
+                }
+            }
+        }
+    }
+
+    /// A `for` or `if` body: each `let` is visible to the statements after it.
+    fn nested_body(&mut self, body: &[Stmt]) {
+        for stmt in body {
+            self.stmt(stmt);
+            match &stmt.kind {
+                StmtKind::Let(decl) => self.bind(&decl.name.name),
+                StmtKind::Variable(decl) => self.bind(&decl.name.name),
+                _ => {}
+            }
+        }
+    }
+
+    fn bind(&mut self, name: &str) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.push(name.to_string());
+        }
+    }
+
+    fn resource(&mut self, decl: &ResourceDecl, data: bool) {
+        if let ResourceName::Template(expr) = &decl.name {
+            self.expr(expr);
+        }
+        self.block_exprs(&decl.body);
+        let type_name = &decl.type_name;
+        let schema = if data {
+            self.schema.data_source(&type_name.name)
+        } else {
+            self.schema.resource(&type_name.name)
+        };
+        let Some(schema) = schema else {
+            let suggestion = if data {
+                self.schema.suggest_data_source(&type_name.name)
+            } else {
+                self.schema.suggest_resource(&type_name.name)
+            };
+            let kind = if data { "data source" } else { "resource" };
+            let mut diagnostic = Diagnostic::new(
+                Code::UnknownResourceType,
+                self.file,
+                type_name.span,
+                format!("the AWS provider has no {kind} type `{}`", type_name.name),
+            );
+            if let Some(found) = suggestion {
+                diagnostic = diagnostic
+                    .with_help(format!("did you mean `{found}`?"))
+                    .with_fix(format!("replace with `{found}`"), found);
+            }
+            self.diagnostics.push(diagnostic);
+            return;
+        };
+        self.block_schema(&decl.body, schema, &type_name.name, decl.name.span(), true);
+    }
+
+    /// Checks the names of a block's entries against its schema, and recurses into
+    /// nested blocks.
+    fn block_schema(
+        &mut self,
+        block: &Block,
+        schema: &BlockSchema,
+        owner: &str,
+        owner_span: Span,
+        top: bool,
+    ) {
+        let written: Vec<WrittenItem<'_>> = block
+            .entries
+            .iter()
+            .filter(|entry| !(top && META_ARGUMENTS.contains(&entry.name().name.as_str())))
+            .map(|entry| match entry {
+                BlockEntry::Attribute { name, .. } => WrittenItem::attribute(&name.name),
+                BlockEntry::Block { name, .. } => WrittenItem::block(&name.name),
+            })
+            .collect();
+        for problem in schema.check_block(&written) {
+            let span = block
+                .entries
+                .iter()
+                .find(|entry| entry.name().name == problem.name())
+                .map_or(owner_span, |entry| entry.name().span);
+            let diagnostic = match problem {
+                // A nested block may be given as a record or a list of records; the
+                // evaluator checks the value's shape.
+                BlockProblem::BlockWrittenAsAttribute { .. } => continue,
+                BlockProblem::UnknownArgument { name, suggestion } => {
+                    let diagnostic = Diagnostic::new(
+                        Code::UnknownArgument,
+                        self.file,
+                        span,
+                        format!("`{owner}` has no argument `{name}`"),
+                    );
+                    match suggestion {
+                        Some(found) => diagnostic
+                            .with_help(format!("did you mean `{found}`?"))
+                            .with_fix(format!("replace with `{found}`"), found),
+                        None => diagnostic,
+                    }
+                }
+                BlockProblem::ComputedOnly { name } => Diagnostic::new(
+                    Code::UnknownArgument,
+                    self.file,
+                    span,
+                    format!("`{name}` of `{owner}` is computed by the provider and cannot be set"),
+                )
+                .with_help("remove it; read it as an attribute instead"),
+                BlockProblem::MissingRequired { name } => {
+                    let is_block = schema.block(&name).is_some();
+                    let example = if is_block {
+                        format!("{name} {{ ... }}")
+                    } else {
+                        format!("{name} = ...")
+                    };
+                    Diagnostic::new(
+                        Code::MissingArgument,
+                        self.file,
+                        owner_span,
+                        format!("`{owner}` requires `{name}`"),
+                    )
+                    .with_label(format!("`{name}` is missing"))
+                    .with_help(format!("add `{example}`"))
+                }
+                BlockProblem::AttributeWrittenAsBlock { name } => Diagnostic::new(
+                    Code::BlockShape,
+                    self.file,
+                    span,
+                    format!("`{name}` is an argument, not a nested block"),
+                )
+                .with_help(format!("write `{name} = {{ ... }}`")),
+                BlockProblem::TooManyBlocks { name, max } => Diagnostic::new(
+                    Code::BlockShape,
+                    self.file,
+                    span,
+                    format!("`{owner}` takes at most {max} `{name}` block(s)"),
+                ),
+                BlockProblem::TooFewBlocks { name, min } => Diagnostic::new(
+                    Code::BlockShape,
+                    self.file,
+                    span,
+                    format!("`{owner}` needs at least {min} `{name}` blocks"),
+                ),
+            };
+            self.diagnostics.push(diagnostic);
+        }
+        for entry in &block.entries {
+            if let BlockEntry::Block { name, body } = entry {
+                if let Some(nested) = schema.block(&name.name) {
+                    self.block_schema(body, &nested.block, &name.name, name.span, false);
+                }
+            }
+        }
+    }
+
+    fn block_exprs(&mut self, block: &Block) {
+        for entry in &block.entries {
+            match entry {
+                BlockEntry::Attribute { name, value } => {
+                    // `ignore_changes` names attributes, and `depends_on` resources.
+                    if name.name != "ignore_changes" {
+                        self.expr(value);
+                    }
+                }
+                BlockEntry::Block { body, .. } => self.block_exprs(body),
+            }
+        }
+    }
+
+    fn type_expr(&mut self, ty: &TypeExpr) {
+        for arg in &ty.args {
+            self.type_expr(arg);
+        }
+        let name = &ty.name.name;
+        if BUILTIN_TYPES.contains(&name.as_str()) {
+            return;
+        }
+        let declared = self
+            .program
+            .lookup(self.file, name)
+            .map(|item| &self.program.item(item).kind);
+        if matches!(declared, Some(ItemKind::Type(_) | ItemKind::Enum(_))) {
+            return;
+        }
+        let mut candidates: Vec<&str> = BUILTIN_TYPES.to_vec();
+        let visible = self.program.visible_names(self.file);
+        candidates.extend(
+            visible
+                .iter()
+                .filter(|(_, item)| {
+                    matches!(
+                        self.program.item(*item).kind,
+                        ItemKind::Type(_) | ItemKind::Enum(_)
+                    )
+                })
+                .map(|(name, _)| *name),
+        );
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownType,
+            self.file,
+            ty.name.span,
+            format!("cannot find type `{name}`"),
+        );
+        if let Some(found) = suggest(name, candidates) {
+            diagnostic = diagnostic
+                .with_help(format!("did you mean `{found}`?"))
+                .with_fix(format!("replace with `{found}`"), found);
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn is_local(&self, name: &str) -> bool {
+        self.scopes
+            .iter()
+            .any(|scope| scope.iter().any(|local| local == name))
+    }
+
+    /// Reports `ident` unless it names a local, a top-level declaration or a variant.
+    fn name(&mut self, ident: &Ident, expected: &str) {
+        let name = ident.name.as_str();
+        if self.is_local(name)
+            || self.program.lookup(self.file, name).is_some()
+            || self.is_variant(name)
+        {
+            return;
+        }
+        let mut candidates: Vec<String> = self.scopes.iter().flatten().cloned().collect();
+        for (visible, item) in self.program.visible_names(self.file) {
+            candidates.push(visible.to_string());
+            if let ItemKind::Enum(decl) = &self.program.item(item).kind {
+                candidates.extend(
+                    decl.variants
+                        .iter()
+                        .map(|variant| variant.name.name.clone()),
+                );
+            }
+        }
+        let mut diagnostic = Diagnostic::new(
+            Code::UnknownName,
+            self.file,
+            ident.span,
+            format!("cannot find `{name}` in this scope"),
+        )
+        .with_label(format!("expected {expected}"));
+        if let Some(found) = suggest(name, candidates.iter().map(String::as_str)) {
+            diagnostic = diagnostic
+                .with_help(format!("did you mean `{found}`?"))
+                .with_fix(format!("replace with `{found}`"), found);
+        }
+        self.diagnostics.push(diagnostic);
+    }
+
+    fn is_variant(&self, name: &str) -> bool {
+        self.program
+            .visible_names(self.file)
+            .into_iter()
+            .any(|(_, item)| match &self.program.item(item).kind {
+                ItemKind::Enum(decl) => decl
+                    .variants
+                    .iter()
+                    .any(|variant| variant.name.name == name),
+                _ => false,
+            })
+    }
+
+    fn is_resource_type(&self, name: &str) -> bool {
+        !self.is_local(name)
+            && self.program.lookup(self.file, name).is_none()
+            && self.schema.has_resource(name)
+    }
+
+    fn expr(&mut self, expr: &Expr) {
+        match &expr.kind {
+            ExprKind::Name(ident) => self.name(ident, "a value"),
+            ExprKind::DataType(ident) => {
+                if !self.schema.has_data_source(&ident.name) {
+                    let mut diagnostic = Diagnostic::new(
+                        Code::UnknownResourceType,
+                        self.file,
+                        ident.span,
+                        format!("the AWS provider has no data source type `{}`", ident.name),
+                    );
+                    if let Some(found) = self.schema.suggest_data_source(&ident.name) {
+                        diagnostic = diagnostic.with_help(format!("did you mean `{found}`?"));
+                    }
+                    self.diagnostics.push(diagnostic);
+                }
+            }
+            ExprKind::Field { target, .. } => {
+                match &target.kind {
+                    ExprKind::Name(type_name) if self.is_resource_type(&type_name.name) => {}
+                    ExprKind::Name(enum_name)
+                        if self.program.lookup(self.file, &enum_name.name).is_some_and(
+                            |item| matches!(self.program.item(item).kind, ItemKind::Enum(_)),
+                        ) => {}
+                    _ => self.expr(target),
+                }
+            }
+            ExprKind::Index { target, index } => {
+                match &target.kind {
+                    ExprKind::Name(type_name) if self.is_resource_type(&type_name.name) => {}
+                    _ => self.expr(target),
+                }
+                self.expr(index);
+            }
+            ExprKind::Str(parts) => {
+                for part in parts {
+                    if let StrPart::Interpolation(inner) = part {
+                        self.expr(inner);
+                    }
+                }
+            }
+            ExprKind::List(items) => items.iter().for_each(|item| self.expr(item)),
+            ExprKind::Record(fields) => fields.iter().for_each(|field| self.expr(&field.value)),
+            ExprKind::Construct { name, fields } => {
+                self.name(name, "a record type or a module");
+                fields.iter().for_each(|field| self.expr(&field.value));
+            }
+            ExprKind::Call { function, args } => {
+                let known = BUILTINS.iter().any(|builtin| builtin.name == function.name)
+                    || self
+                        .program
+                        .lookup(self.file, &function.name)
+                        .is_some_and(|item| {
+                            matches!(self.program.item(item).kind, ItemKind::Fn(_))
+                        });
+                if !known {
+                    let mut names: Vec<&str> =
+                        BUILTINS.iter().map(|builtin| builtin.name).collect();
+                    let visible = self.program.visible_names(self.file);
+                    names.extend(
+                        visible
+                            .iter()
+                            .filter(|(_, item)| {
+                                matches!(self.program.item(*item).kind, ItemKind::Fn(_))
+                            })
+                            .map(|(name, _)| *name),
+                    );
+                    let mut diagnostic = Diagnostic::new(
+                        Code::UnknownFunction,
+                        self.file,
+                        function.span,
+                        format!("there is no function `{}`", function.name),
+                    );
+                    if let Some(found) = suggest(&function.name, names) {
+                        diagnostic = diagnostic
+                            .with_help(format!("did you mean `{found}`?"))
+                            .with_fix(format!("replace with `{found}`"), found);
+                    }
+                    self.diagnostics.push(diagnostic);
+                }
+                args.iter().for_each(|arg| self.expr(&arg.value));
+            }
+            ExprKind::Unary { operand, .. } => self.expr(operand),
+            ExprKind::Binary { left, right, .. }
+            | ExprKind::Range {
+                start: left,
+                end: right,
+            } => {
+                self.expr(left);
+                self.expr(right);
+            }
+            ExprKind::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                self.expr(condition);
+                self.expr(then);
+                self.expr(otherwise);
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                self.expr(scrutinee);
+                arms.iter().for_each(|arm| self.expr(&arm.value));
+            }
+            ExprKind::Comprehension {
+                var,
+                index,
+                iterable,
+                body,
+                filter,
+            } => {
+                self.expr(iterable);
+                let mut names = vec![var.name.clone()];
+                names.extend(index.iter().map(|index| index.name.clone()));
+                self.scopes.push(names);
+                self.expr(body);
+                if let Some(filter) = filter {
+                    self.expr(filter);
+                }
+                self.scopes.pop();
+            }
+            ExprKind::Paren(inner) => self.expr(inner),
+            ExprKind::Bool(_)
+            | ExprKind::Null
+            | ExprKind::Number(_)
+            | ExprKind::Quantity { .. }
+            | ExprKind::Cidr(_) => {}
+        }
+    }
+}
+
+fn statement_label(stmt: &Stmt) -> String {
+    match &stmt.kind {
+        StmtKind::Let(decl) => decl.name.name.clone(),
+        StmtKind::Variable(decl) => format!("var.{}", decl.name.name),
+        StmtKind::Resource(decl) | StmtKind::Data(decl) => {
+            let prefix = if matches!(stmt.kind, StmtKind::Data(_)) {
+                "data."
+            } else {
+                ""
+            };
+            match &decl.name {
+                ResourceName::Plain(name) => {
+                    format!("{prefix}{}.{}", decl.type_name.name, name.name)
+                }
+                ResourceName::Template(_) => format!("{prefix}{}[...]", decl.type_name.name),
+            }
+        }
+        StmtKind::Output(output) => format!("output {}", output.name.name),
+        StmtKind::For(_) => "for loop".into(),
+        StmtKind::If(_) => "if block".into(),
+        StmtKind::Assert(_) => "assert".into(),
+        StmtKind::Provider(config) => format!("provider {}", config.name.name),
+        StmtKind::Backend(config) => format!("backend {}", config.name.name),
+    }
+}
+
+fn statement_name_span(stmt: &Stmt) -> Span {
+    match &stmt.kind {
+        StmtKind::Let(decl) => decl.name.span,
+        StmtKind::Variable(decl) => decl.name.span,
+        StmtKind::Resource(decl) | StmtKind::Data(decl) => decl.name.span(),
+        StmtKind::Output(output) => output.name.span,
+        _ => stmt.span,
+    }
+}

@@ -1,0 +1,782 @@
+//! Module instances and records of declared types: binding parameters and fields,
+//! running a module body's statements in dependency order, and collecting resources,
+//! providers, the backend, variables and outputs into the stack.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use super::stack::{Body, Config, Entry, Output, Resource, Variable};
+use super::value::{Origin, ResourceAddress, Value, ValueKind};
+use super::{Eval, Evaluator, Locals, Reported, Scope};
+use crate::diagnostics::{Code, Diagnostic, FileId};
+use crate::program::ItemRef;
+use crate::resolve::graph::statement_order;
+use crate::schema::{suggest, BlockSchema};
+use crate::source::Span;
+use crate::syntax::ast::*;
+
+/// One instantiation of a module: its bindings, the resources it declared, its outputs.
+pub(crate) struct Instance {
+    /// Prefix of the instance's resource names: empty for the environment's blueprint,
+    /// `network` for `let network = vpc { ... }` inside it.
+    prefix: String,
+    bindings: RefCell<HashMap<String, Value>>,
+    resources: RefCell<BTreeMap<(bool, String, String), ResourceAddress>>,
+    outputs: RefCell<BTreeMap<String, Value>>,
+}
+
+impl Instance {
+    pub(crate) fn binding(&self, name: &str) -> Option<Value> {
+        self.bindings.borrow().get(name).cloned()
+    }
+
+    pub(crate) fn resource(
+        &self,
+        data: bool,
+        type_name: &str,
+        name: &str,
+    ) -> Option<ResourceAddress> {
+        self.resources
+            .borrow()
+            .get(&(data, type_name.to_string(), name.to_string()))
+            .cloned()
+    }
+
+    pub(crate) fn resource_names(&self, data: bool, type_name: &str) -> Vec<String> {
+        self.resources
+            .borrow()
+            .keys()
+            .filter(|(is_data, kind, _)| *is_data == data && kind == type_name)
+            .map(|(_, _, name)| name.clone())
+            .collect()
+    }
+
+    fn address_name(&self, name: &str) -> String {
+        let joined = if self.prefix.is_empty() {
+            name.to_string()
+        } else {
+            format!("{}_{name}", self.prefix)
+        };
+        terraform_name(&joined)
+    }
+}
+
+/// A valid Terraform name: letters, digits, `_` and `-`, not starting with a digit.
+fn terraform_name(text: &str) -> String {
+    let mut name: String = text
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' {
+                ch
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if !name.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_') {
+        name.insert(0, '_');
+    }
+    name
+}
+
+impl Evaluator<'_> {
+    /// `Name { ... }`: a record of a declared type, or an instance of a module.
+    pub(crate) fn construct(
+        &mut self,
+        name: &Ident,
+        fields: &[FieldInit],
+        span: Span,
+        scope: &Scope,
+        instance_name: Option<&str>,
+    ) -> Eval<Value> {
+        let Some(item_ref) = self.program.lookup(scope.file, &name.name) else {
+            return Err(self.unknown_name(scope.file, name, "a record type or a module"));
+        };
+        match &self.program.item(item_ref).kind {
+            ItemKind::Type(_) => {
+                let mut values = BTreeMap::new();
+                for field in fields {
+                    values.insert(field.key.name.clone(), (self.expr(&field.value, scope)?, field.key.span));
+                }
+                let origin = Origin { file: scope.file, span };
+                self.build_record(item_ref, values, origin, scope.file)
+            }
+            ItemKind::Module(_) => {
+                let prefix = match &scope.instance {
+                    Some(parent) => parent.address_name(instance_name.unwrap_or(&name.name)),
+                    None => instance_name.unwrap_or(&name.name).to_string(),
+                };
+                self.instantiate(item_ref, name, fields, span, scope, &[prefix])
+            }
+            _ => Err(self.report(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    scope.file,
+                    name.span,
+                    format!("`{}` is neither a record type nor a module", name.name),
+                )
+                .with_help("`Name { ... }` builds a record of a declared `type` or instantiates a `module`"),
+            )),
+        }
+    }
+
+    /// A record of type `type_ref` from the given field values, with defaults filled in
+    /// and every field converted to its declared type.
+    pub(crate) fn build_record(
+        &mut self,
+        type_ref: ItemRef,
+        mut given: BTreeMap<String, (Value, Span)>,
+        origin: Origin,
+        file: FileId,
+    ) -> Eval<Value> {
+        let ItemKind::Type(decl) = &self.program.item(type_ref).kind else {
+            return Err(Reported);
+        };
+        let fields = self.bind_fields(
+            &decl.fields,
+            &mut given,
+            &format!("type `{}`", decl.name.name),
+            origin,
+            file,
+            type_ref.file,
+            None,
+        )?;
+        Ok(Value::new(
+            ValueKind::Record {
+                type_name: Some(decl.name.name.as_str().into()),
+                fields: Rc::new(fields),
+            },
+            origin,
+        ))
+    }
+
+    /// Matches given values against declared fields or parameters: unknown ones, missing
+    /// ones, defaults (evaluated in the declaring file), and type conversion.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn bind_fields(
+        &mut self,
+        declared: &[FieldDecl],
+        given: &mut BTreeMap<String, (Value, Span)>,
+        owner: &str,
+        origin: Origin,
+        file: FileId,
+        declaring_file: FileId,
+        instance: Option<&Rc<Instance>>,
+    ) -> Eval<BTreeMap<String, Value>> {
+        let mut failed = false;
+        let unknown: Vec<(String, Span)> = given
+            .iter()
+            .filter(|(name, _)| !declared.iter().any(|field| &field.name.name == *name))
+            .map(|(name, (_, span))| (name.clone(), *span))
+            .collect();
+        for (name, span) in unknown {
+            let suggestion = suggest(&name, declared.iter().map(|field| field.name.name.as_str()));
+            let mut diagnostic = Diagnostic::new(
+                Code::UnknownField,
+                file,
+                span,
+                format!("{owner} has no field `{name}`"),
+            );
+            diagnostic = match suggestion {
+                Some(found) => diagnostic
+                    .with_help(format!("did you mean `{found}`?"))
+                    .with_fix(format!("replace with `{found}`"), found),
+                None => diagnostic.with_note(format!(
+                    "its fields are: {}",
+                    declared
+                        .iter()
+                        .map(|f| f.name.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
+            self.report(diagnostic);
+            failed = true;
+        }
+        let mut values = BTreeMap::new();
+        let mut missing = Vec::new();
+        for field in declared {
+            let value = match given.remove(&field.name.name) {
+                Some((value, _)) => value,
+                None => match &field.default {
+                    Some(default) => {
+                        let scope = Scope {
+                            file: declaring_file,
+                            locals: Locals::default(),
+                            instance: instance.cloned(),
+                        };
+                        match self.expr(default, &scope) {
+                            Ok(value) => value,
+                            Err(_) => {
+                                failed = true;
+                                continue;
+                            }
+                        }
+                    }
+                    None if field.ty.optional => Value::new(ValueKind::Null, origin),
+                    None => {
+                        missing.push(field);
+                        continue;
+                    }
+                },
+            };
+            match self.conform(value, &field.ty, declaring_file) {
+                Ok(value) => {
+                    if let Some(instance) = instance {
+                        instance
+                            .bindings
+                            .borrow_mut()
+                            .insert(field.name.name.clone(), value.clone());
+                    }
+                    values.insert(field.name.name.clone(), value);
+                }
+                Err(_) => failed = true,
+            }
+        }
+        if !missing.is_empty() {
+            let names: Vec<String> = missing
+                .iter()
+                .map(|field| format!("`{}`", field.name.name))
+                .collect();
+            let mut diagnostic = Diagnostic::new(
+                Code::MissingField,
+                file,
+                origin.span,
+                format!(
+                    "{owner} needs {} {}",
+                    if names.len() == 1 { "field" } else { "fields" },
+                    names.join(", ")
+                ),
+            )
+            .with_label(format!("missing {}", names.join(", ")));
+            for field in &missing {
+                diagnostic = diagnostic.with_secondary(
+                    declaring_file,
+                    field.name.span,
+                    format!(
+                        "`{}: {}` is declared here",
+                        field.name.name,
+                        type_text(&field.ty)
+                    ),
+                );
+            }
+            let example: Vec<String> = missing
+                .iter()
+                .map(|field| format!("{} = ...", field.name.name))
+                .collect();
+            self.report(diagnostic.with_help(format!("add {}", example.join(", "))));
+            failed = true;
+        }
+        if failed {
+            Err(Reported)
+        } else {
+            Ok(values)
+        }
+    }
+
+    /// Instantiates a module and runs its body. `path` holds the instance's prefix.
+    pub(crate) fn instantiate(
+        &mut self,
+        module_ref: ItemRef,
+        name: &Ident,
+        fields: &[FieldInit],
+        body_span: Span,
+        caller: &Scope,
+        path: &[String],
+    ) -> Eval<Value> {
+        let ItemKind::Module(decl) = &self.program.item(module_ref).kind else {
+            return Err(self.report(
+                Diagnostic::new(
+                    Code::TypeMismatch,
+                    caller.file,
+                    name.span,
+                    format!("`{}` is not a module", name.name),
+                )
+                .with_help(
+                    "an environment instantiates a blueprint module: `env NAME = MODULE { ... }`",
+                ),
+            ));
+        };
+        self.step(caller.file, name.span)?;
+        self.depth += 1;
+        let result = self.run_module(module_ref, decl, fields, body_span, caller, path);
+        self.depth -= 1;
+        result
+    }
+
+    fn run_module(
+        &mut self,
+        module_ref: ItemRef,
+        decl: &ModuleDecl,
+        fields: &[FieldInit],
+        body_span: Span,
+        caller: &Scope,
+        path: &[String],
+    ) -> Eval<Value> {
+        let mut given = BTreeMap::new();
+        let mut failed = false;
+        for field in fields {
+            match self.expr(&field.value, caller) {
+                Ok(value) => {
+                    given.insert(field.key.name.clone(), (value, field.key.span));
+                }
+                Err(_) => failed = true,
+            }
+        }
+        let instance = Rc::new(Instance {
+            prefix: path.join("_"),
+            bindings: RefCell::default(),
+            resources: RefCell::default(),
+            outputs: RefCell::default(),
+        });
+        let origin = Origin {
+            file: caller.file,
+            span: body_span,
+        };
+        let owner = format!("module `{}`", decl.name.name);
+        let bound = self.bind_fields(
+            &decl.params,
+            &mut given,
+            &owner,
+            origin,
+            caller.file,
+            module_ref.file,
+            Some(&instance),
+        );
+        if failed || bound.is_err() {
+            return Err(Reported);
+        }
+        let scope = Scope {
+            file: module_ref.file,
+            locals: Locals::default(),
+            instance: Some(instance.clone()),
+        };
+        let Ok(order) = statement_order(&decl.body, |name| self.schema.has_resource(name)) else {
+            // The cycle is reported by the checker.
+            return Err(Reported);
+        };
+        let mut failed = false;
+        for index in order {
+            if self.stmt(&decl.body[index], &scope, true).is_err() {
+                failed = true;
+            }
+        }
+        if failed {
+            return Err(Reported);
+        }
+        let outputs = instance.outputs.borrow().clone();
+        Ok(Value::new(
+            ValueKind::Module {
+                module: decl.name.name.as_str().into(),
+                outputs: Rc::new(outputs),
+            },
+            origin,
+        ))
+    }
+
+    /// Runs one statement. At module level (`top`), `let`s bind in the instance;
+    /// inside `for` and `if` bodies they bind locally, returned as the new scope.
+    fn stmt(&mut self, stmt: &Stmt, scope: &Scope, top: bool) -> Eval<Scope> {
+        let instance = scope.instance.clone().ok_or(Reported)?;
+        match &stmt.kind {
+            StmtKind::Let(decl) => {
+                let value = match &decl.value.kind {
+                    ExprKind::Construct { name, fields } => {
+                        self.construct(name, fields, decl.value.span, scope, Some(&decl.name.name))?
+                    }
+                    _ => self.expr(&decl.value, scope)?,
+                };
+                let value = match &decl.ty {
+                    Some(ty) => self.conform(value, ty, scope.file)?,
+                    None => value,
+                };
+                if top {
+                    instance
+                        .bindings
+                        .borrow_mut()
+                        .insert(decl.name.name.clone(), value);
+                    return Ok(scope.clone());
+                }
+                let mut inner = scope.clone();
+                inner.locals = inner.locals.with(&decl.name.name, value);
+                return Ok(inner);
+            }
+            StmtKind::Resource(decl) => self.resource(decl, false, stmt, scope, &instance)?,
+            StmtKind::Data(decl) => self.resource(decl, true, stmt, scope, &instance)?,
+            StmtKind::Provider(config) | StmtKind::Backend(config) => {
+                let body = self.body(&config.body, scope, None)?;
+                let config_value = Config {
+                    name: config.name.name.clone(),
+                    body,
+                    origin: Origin {
+                        file: scope.file,
+                        span: config.name.span,
+                    },
+                };
+                let is_backend = matches!(stmt.kind, StmtKind::Backend(_));
+                let stack = self.stack.as_mut().ok_or(Reported)?;
+                if is_backend {
+                    if let Some(previous) = &stack.backend {
+                        let previous = previous.origin;
+                        return Err(self.report(
+                            Diagnostic::new(
+                                Code::DuplicateName,
+                                scope.file,
+                                config.name.span,
+                                "a stack has one backend",
+                            )
+                            .with_secondary(
+                                previous.file,
+                                previous.span,
+                                "the first backend",
+                            ),
+                        ));
+                    }
+                    stack.backend = Some(config_value);
+                } else {
+                    stack.providers.push(config_value);
+                }
+            }
+            StmtKind::For(for_stmt) => {
+                let list = self.expr(&for_stmt.iterable, scope)?;
+                let items = self.known_list(&list, for_stmt.iterable.span, scope.file)?;
+                let mut failed = false;
+                for (at, item) in items.iter().enumerate() {
+                    let mut inner = scope.clone();
+                    inner.locals = inner.locals.with(&for_stmt.var.name, item.clone());
+                    if let Some(index) = &for_stmt.index {
+                        inner.locals = inner.locals.with(
+                            &index.name,
+                            Value::new(ValueKind::Number(at as f64), item.origin),
+                        );
+                    }
+                    failed |= self.block_of_statements(&for_stmt.body, inner).is_err();
+                }
+                if failed {
+                    return Err(Reported);
+                }
+            }
+            StmtKind::If(if_stmt) => {
+                let condition = self.expr(&if_stmt.condition, scope)?;
+                if self.known_bool(&condition, if_stmt.condition.span, scope.file)? {
+                    self.block_of_statements(&if_stmt.body, scope.clone())?;
+                }
+            }
+            StmtKind::Assert(assert) => self.assert(assert, stmt.span, scope)?,
+            StmtKind::Output(output) => {
+                let value = self.expr(&output.value, scope)?;
+                if instance.prefix.is_empty() {
+                    if let Some(stack) = self.stack.as_mut() {
+                        stack.outputs.insert(
+                            output.name.name.clone(),
+                            Output {
+                                value: value.clone(),
+                                description: stmt.doc.clone(),
+                            },
+                        );
+                    }
+                }
+                instance
+                    .outputs
+                    .borrow_mut()
+                    .insert(output.name.name.clone(), value);
+            }
+            StmtKind::Variable(variable) => {
+                let name = instance.address_name(&variable.name.name);
+                let default = match &variable.default {
+                    Some(default) => Some(self.expr(default, scope)?),
+                    None => None,
+                };
+                let origin = Origin {
+                    file: scope.file,
+                    span: variable.name.span,
+                };
+                if let Some(stack) = self.stack.as_mut() {
+                    stack.variables.insert(
+                        name.clone(),
+                        Variable {
+                            type_constraint: super::conform::terraform_type(&variable.ty),
+                            default,
+                            description: stmt.doc.clone(),
+                            origin,
+                        },
+                    );
+                }
+                let value = Value::deferred(format!("var.{name}"), origin);
+                if top {
+                    instance
+                        .bindings
+                        .borrow_mut()
+                        .insert(variable.name.name.clone(), value);
+                } else {
+                    let mut inner = scope.clone();
+                    inner.locals = inner.locals.with(&variable.name.name, value);
+                    return Ok(inner);
+                }
+            }
+        }
+        Ok(scope.clone())
+    }
+
+    /// The statements of a `for` or `if` body, in order, each seeing the `let`s before it.
+    fn block_of_statements(&mut self, body: &[Stmt], mut scope: Scope) -> Eval<()> {
+        let mut failed = false;
+        for stmt in body {
+            match self.stmt(stmt, &scope, false) {
+                Ok(next) => scope = next,
+                Err(_) => failed = true,
+            }
+        }
+        if failed {
+            Err(Reported)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn assert(&mut self, assert: &AssertStmt, span: Span, scope: &Scope) -> Eval<()> {
+        let condition = self.expr(&assert.condition, scope)?;
+        if self.known_bool(&condition, assert.condition.span, scope.file)? {
+            return Ok(());
+        }
+        let message_value = self.expr(&assert.message, scope)?;
+        let message = self.to_text(&message_value, assert.message.span, scope.file)?;
+        let culprit = condition.origin;
+        let mut diagnostic = Diagnostic::new(
+            Code::AssertionFailed,
+            culprit.file,
+            culprit.span,
+            message.clone(),
+        );
+        if culprit.file != scope.file || !span.contains(culprit.span.start as usize) {
+            diagnostic = diagnostic
+                .with_label("this value fails the assertion")
+                .with_secondary(scope.file, assert.condition.span, "asserted here");
+        } else {
+            diagnostic = diagnostic.with_label("this assertion is false");
+        }
+        Err(self.report(diagnostic))
+    }
+
+    fn resource(
+        &mut self,
+        decl: &ResourceDecl,
+        data: bool,
+        stmt: &Stmt,
+        scope: &Scope,
+        instance: &Rc<Instance>,
+    ) -> Eval<()> {
+        let local_name = match &decl.name {
+            ResourceName::Plain(ident) => ident.name.clone(),
+            ResourceName::Template(expr) => {
+                let value = self.expr(expr, scope)?;
+                self.known_string(&value, expr.span, scope.file)?
+            }
+        };
+        let address = ResourceAddress {
+            data,
+            type_name: decl.type_name.name.clone(),
+            name: instance.address_name(&local_name),
+        };
+        let origin = Origin {
+            file: scope.file,
+            span: decl.name.span(),
+        };
+        let key = (data, decl.type_name.name.clone(), local_name.clone());
+        if let Some(previous) = self
+            .stack
+            .as_ref()
+            .and_then(|stack| stack.resources.get(&address))
+        {
+            let previous = previous.origin;
+            return Err(self.report(
+                Diagnostic::new(
+                    Code::DuplicateResource,
+                    scope.file,
+                    decl.name.span(),
+                    format!("two resources have the address `{address}`"),
+                )
+                .with_label("this one")
+                .with_secondary(previous.file, previous.span, "and this one")
+                .with_help("give each resource a name that differs, for instance by zone"),
+            ));
+        }
+        instance.resources.borrow_mut().insert(key, address.clone());
+        let schema = if data {
+            self.schema.data_source(&decl.type_name.name)
+        } else {
+            self.schema.resource(&decl.type_name.name)
+        };
+        let mut lifecycle = None;
+        let mut depends_on = Vec::new();
+        let mut entries = Vec::new();
+        for entry in &decl.body.entries {
+            match entry {
+                BlockEntry::Block { name, body } if name.name == "lifecycle" => {
+                    lifecycle = Some(self.body(body, scope, None)?);
+                }
+                BlockEntry::Attribute { name, value } if name.name == "depends_on" => {
+                    let list = self.expr(value, scope)?;
+                    for item in list.as_list().unwrap_or_default() {
+                        match &item.kind {
+                            ValueKind::Resource(address) => depends_on.push((**address).clone()),
+                            _ => {
+                                return Err(self.expected(
+                                    "a resource",
+                                    item,
+                                    value.span,
+                                    scope.file,
+                                ))
+                            }
+                        }
+                    }
+                }
+                other => entries.push(other.clone()),
+            }
+        }
+        let body = self.body(
+            &Block {
+                entries,
+                span: decl.body.span,
+            },
+            scope,
+            schema,
+        )?;
+        let _ = stmt;
+        if let Some(stack) = self.stack.as_mut() {
+            stack.resources.insert(
+                address.clone(),
+                Resource {
+                    address,
+                    body,
+                    lifecycle,
+                    depends_on,
+                    origin,
+                },
+            );
+        }
+        Ok(())
+    }
+
+    /// Evaluates the arguments and nested blocks of a resource, provider or backend.
+    fn body(&mut self, block: &Block, scope: &Scope, schema: Option<&BlockSchema>) -> Eval<Body> {
+        let mut body = Body::default();
+        let mut failed = false;
+        for entry in &block.entries {
+            match entry {
+                BlockEntry::Attribute { name, value } => {
+                    let Ok(value) = self.expr(value, scope) else {
+                        failed = true;
+                        continue;
+                    };
+                    if matches!(value.kind, ValueKind::Null) {
+                        continue;
+                    }
+                    let nested = schema.and_then(|schema| schema.block(&name.name));
+                    let entry = match nested {
+                        Some(nested) => {
+                            match self.value_as_blocks(&value, &nested.block, name, scope.file) {
+                                Ok(blocks) => Entry::Blocks(blocks),
+                                Err(_) => {
+                                    failed = true;
+                                    continue;
+                                }
+                            }
+                        }
+                        None => Entry::Value(value),
+                    };
+                    body.entries.insert(name.name.clone(), entry);
+                }
+                BlockEntry::Block { name, body: nested } => {
+                    let nested_schema = schema
+                        .and_then(|schema| schema.block(&name.name))
+                        .map(|b| &b.block);
+                    let Ok(nested_body) = self.body(nested, scope, nested_schema) else {
+                        failed = true;
+                        continue;
+                    };
+                    match body
+                        .entries
+                        .entry(name.name.clone())
+                        .or_insert(Entry::Blocks(Vec::new()))
+                    {
+                        Entry::Blocks(blocks) => blocks.push(nested_body),
+                        Entry::Value(_) => failed = true,
+                    }
+                }
+            }
+        }
+        if failed {
+            Err(Reported)
+        } else {
+            Ok(body)
+        }
+    }
+
+    /// `setting = [{ ... }, ...]` for a nested block: the blocks a record or a list of
+    /// records stands for. A scalar there is an error.
+    fn value_as_blocks(
+        &mut self,
+        value: &Value,
+        schema: &BlockSchema,
+        name: &Ident,
+        file: FileId,
+    ) -> Eval<Vec<Body>> {
+        let records: Vec<&Value> = match &value.kind {
+            ValueKind::List(items) => items.iter().collect(),
+            ValueKind::Record { .. } => vec![value],
+            _ => {
+                return Err(self.report(
+                    Diagnostic::new(
+                        Code::BlockShape,
+                        file,
+                        name.span,
+                        format!(
+                            "`{}` is a nested block, but it is given {}",
+                            name.name,
+                            value.type_name()
+                        ),
+                    )
+                    .with_help(format!(
+                        "write `{} {{ ... }}`, or give a record or a list of records",
+                        name.name
+                    )),
+                ))
+            }
+        };
+        let mut blocks = Vec::new();
+        for record in records {
+            let ValueKind::Record { fields, .. } = &record.kind else {
+                return Err(self.expected("a record", record, name.span, file));
+            };
+            let mut body = Body::default();
+            for (key, field) in fields.iter() {
+                if matches!(field.kind, ValueKind::Null) {
+                    continue;
+                }
+                let entry = match schema.block(key) {
+                    Some(nested) => {
+                        Entry::Blocks(self.value_as_blocks(field, &nested.block, name, file)?)
+                    }
+                    None => Entry::Value(field.clone()),
+                };
+                body.entries.insert(key.clone(), entry);
+            }
+            blocks.push(body);
+        }
+        Ok(blocks)
+    }
+}
+
+pub(crate) fn type_text(ty: &TypeExpr) -> String {
+    let mut text = ty.name.name.clone();
+    if !ty.args.is_empty() {
+        let args: Vec<String> = ty.args.iter().map(type_text).collect();
+        text.push_str(&format!("<{}>", args.join(", ")));
+    }
+    if ty.optional {
+        text.push('?');
+    }
+    text
+}

@@ -1,0 +1,326 @@
+//! The dependency graph of a module body (petgraph): one node per statement, an edge
+//! wherever a statement refers to a `let`, a variable or a resource declared by another.
+//! It gives the evaluation order, the cycles (each with its whole path), and which
+//! bindings are used.
+
+use std::collections::{BTreeSet, HashMap};
+
+use petgraph::algo::{tarjan_scc, toposort};
+use petgraph::graph::{DiGraph, NodeIndex};
+
+use crate::syntax::ast::*;
+
+/// What a module body's statements refer to.
+pub struct ModuleGraph {
+    /// Statement indices in an order where each comes after what it depends on, or the
+    /// cycles (statement indices in reference order) that prevent such an order.
+    pub order: Result<Vec<usize>, Vec<Vec<usize>>>,
+    /// Every plain name the body refers to (after removing loop variables).
+    pub used_names: BTreeSet<String>,
+}
+
+/// The evaluation order of a module body; `Err` when the body has a cycle.
+pub fn statement_order(
+    body: &[Stmt],
+    is_resource_type: impl Fn(&str) -> bool,
+) -> Result<Vec<usize>, ()> {
+    module_graph(body, &[], is_resource_type)
+        .order
+        .map_err(|_| ())
+}
+
+pub fn module_graph(
+    body: &[Stmt],
+    params: &[FieldDecl],
+    is_resource_type: impl Fn(&str) -> bool,
+) -> ModuleGraph {
+    let mut declared = Declarations::default();
+    for (index, stmt) in body.iter().enumerate() {
+        declared.collect(stmt, index, true);
+    }
+    let mut graph: DiGraph<usize, ()> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = (0..body.len()).map(|index| graph.add_node(index)).collect();
+    let mut used_names = BTreeSet::new();
+    for (index, stmt) in body.iter().enumerate() {
+        let mut references = References::new(&is_resource_type);
+        references.stmt(stmt);
+        for name in &references.names {
+            if let Some(&target) = declared.names.get(name) {
+                graph.update_edge(nodes[target], nodes[index], ());
+            }
+        }
+        for (data, type_name, name) in &references.resources {
+            for target in declared.resource_statements(*data, type_name, name.as_deref()) {
+                graph.update_edge(nodes[target], nodes[index], ());
+            }
+        }
+        used_names.extend(references.names);
+    }
+    for param in params {
+        if let Some(default) = &param.default {
+            let mut references = References::new(&is_resource_type);
+            references.expr(default);
+            used_names.extend(references.names);
+        }
+    }
+    let order = match toposort(&graph, None) {
+        Ok(order) => Ok(order.into_iter().map(|node| graph[node]).collect()),
+        Err(_) => Err(tarjan_scc(&graph)
+            .into_iter()
+            .filter(|component| {
+                component.len() > 1 || graph.contains_edge(component[0], component[0])
+            })
+            .map(|component| {
+                let mut indices: Vec<usize> =
+                    component.into_iter().map(|node| graph[node]).collect();
+                indices.sort_unstable();
+                indices
+            })
+            .collect()),
+    };
+    ModuleGraph { order, used_names }
+}
+
+/// Which statement declares each name and resource of a module body.
+#[derive(Default)]
+struct Declarations {
+    names: HashMap<String, usize>,
+    /// (data, type, name) of resources with a plain name.
+    plain: HashMap<(bool, String, String), usize>,
+    /// Statements declaring resources of a type with a computed name.
+    templated: HashMap<(bool, String), Vec<usize>>,
+}
+
+impl Declarations {
+    fn collect(&mut self, stmt: &Stmt, index: usize, top: bool) {
+        match &stmt.kind {
+            StmtKind::Let(decl) if top => {
+                self.names.insert(decl.name.name.clone(), index);
+            }
+            StmtKind::Variable(decl) if top => {
+                self.names.insert(decl.name.name.clone(), index);
+            }
+            StmtKind::Resource(decl) | StmtKind::Data(decl) => {
+                let data = matches!(stmt.kind, StmtKind::Data(_));
+                match &decl.name {
+                    ResourceName::Plain(name) => {
+                        self.plain.insert(
+                            (data, decl.type_name.name.clone(), name.name.clone()),
+                            index,
+                        );
+                    }
+                    ResourceName::Template(_) => self
+                        .templated
+                        .entry((data, decl.type_name.name.clone()))
+                        .or_default()
+                        .push(index),
+                }
+            }
+            StmtKind::For(ForStmt { body, .. }) | StmtKind::If(IfStmt { body, .. }) => {
+                for inner in body {
+                    self.collect(inner, index, false);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn resource_statements(&self, data: bool, type_name: &str, name: Option<&str>) -> Vec<usize> {
+        let mut found = Vec::new();
+        match name {
+            Some(name) => {
+                if let Some(&index) =
+                    self.plain
+                        .get(&(data, type_name.to_string(), name.to_string()))
+                {
+                    found.push(index);
+                }
+            }
+            None => found.extend(
+                self.plain
+                    .iter()
+                    .filter(|((d, t, _), _)| *d == data && t == type_name)
+                    .map(|(_, index)| *index),
+            ),
+        }
+        if let Some(indices) = self.templated.get(&(data, type_name.to_string())) {
+            found.extend(indices);
+        }
+        found
+    }
+}
+
+/// Collects the names and resources an expression or statement refers to.
+struct References<'f> {
+    is_resource_type: &'f dyn Fn(&str) -> bool,
+    shadowed: Vec<String>,
+    names: BTreeSet<String>,
+    /// (data, type, name); the name is `None` for `TYPE[expr]`.
+    resources: BTreeSet<(bool, String, Option<String>)>,
+}
+
+impl<'f> References<'f> {
+    fn new(is_resource_type: &'f dyn Fn(&str) -> bool) -> Self {
+        References {
+            is_resource_type,
+            shadowed: Vec::new(),
+            names: BTreeSet::new(),
+            resources: BTreeSet::new(),
+        }
+    }
+
+    fn stmt(&mut self, stmt: &Stmt) {
+        match &stmt.kind {
+            StmtKind::Let(decl) => self.expr(&decl.value),
+            StmtKind::Resource(decl) | StmtKind::Data(decl) => {
+                if let ResourceName::Template(expr) = &decl.name {
+                    self.expr(expr);
+                }
+                self.block(&decl.body);
+            }
+            StmtKind::Provider(config) | StmtKind::Backend(config) => self.block(&config.body),
+            StmtKind::For(for_stmt) => {
+                self.expr(&for_stmt.iterable);
+                let depth = self.shadowed.len();
+                self.shadowed.push(for_stmt.var.name.clone());
+                if let Some(index) = &for_stmt.index {
+                    self.shadowed.push(index.name.clone());
+                }
+                self.body(&for_stmt.body);
+                self.shadowed.truncate(depth);
+            }
+            StmtKind::If(if_stmt) => {
+                self.expr(&if_stmt.condition);
+                let depth = self.shadowed.len();
+                self.body(&if_stmt.body);
+                self.shadowed.truncate(depth);
+            }
+            StmtKind::Assert(assert) => {
+                self.expr(&assert.condition);
+                self.expr(&assert.message);
+            }
+            StmtKind::Output(output) => self.expr(&output.value),
+            StmtKind::Variable(variable) => {
+                if let Some(default) = &variable.default {
+                    self.expr(default);
+                }
+            }
+        }
+    }
+
+    /// A nested body: its `let`s shadow module-level names for the statements after them.
+    fn body(&mut self, body: &[Stmt]) {
+        for stmt in body {
+            self.stmt(stmt);
+            if let StmtKind::Let(decl) = &stmt.kind {
+                self.shadowed.push(decl.name.name.clone());
+            }
+        }
+    }
+
+    fn block(&mut self, block: &Block) {
+        for entry in &block.entries {
+            match entry {
+                BlockEntry::Attribute { value, .. } => self.expr(value),
+                BlockEntry::Block { body, .. } => self.block(body),
+            }
+        }
+    }
+
+    fn free_resource_type(&self, name: &str) -> bool {
+        !self.shadowed.iter().any(|shadow| shadow == name) && (self.is_resource_type)(name)
+    }
+
+    fn expr(&mut self, expr: &Expr) {
+        match &expr.kind {
+            ExprKind::Name(ident) => {
+                if !self.shadowed.contains(&ident.name) {
+                    self.names.insert(ident.name.clone());
+                }
+            }
+            ExprKind::Field { target, field } => match &target.kind {
+                ExprKind::Name(type_name) if self.free_resource_type(&type_name.name) => {
+                    self.resources.insert((
+                        false,
+                        type_name.name.clone(),
+                        Some(field.name.clone()),
+                    ));
+                }
+                ExprKind::DataType(type_name) => {
+                    self.resources
+                        .insert((true, type_name.name.clone(), Some(field.name.clone())));
+                }
+                _ => self.expr(target),
+            },
+            ExprKind::Index { target, index } => {
+                match &target.kind {
+                    ExprKind::Name(type_name) if self.free_resource_type(&type_name.name) => {
+                        self.resources.insert((false, type_name.name.clone(), None));
+                    }
+                    _ => self.expr(target),
+                }
+                self.expr(index);
+            }
+            ExprKind::Str(parts) => {
+                for part in parts {
+                    if let StrPart::Interpolation(inner) = part {
+                        self.expr(inner);
+                    }
+                }
+            }
+            ExprKind::List(items) => items.iter().for_each(|item| self.expr(item)),
+            ExprKind::Record(fields) | ExprKind::Construct { fields, .. } => {
+                fields.iter().for_each(|field| self.expr(&field.value))
+            }
+            ExprKind::Call { args, .. } => args.iter().for_each(|arg| self.expr(&arg.value)),
+            ExprKind::Unary { operand, .. } => self.expr(operand),
+            ExprKind::Binary { left, right, .. }
+            | ExprKind::Range {
+                start: left,
+                end: right,
+            } => {
+                self.expr(left);
+                self.expr(right);
+            }
+            ExprKind::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                self.expr(condition);
+                self.expr(then);
+                self.expr(otherwise);
+            }
+            ExprKind::Match { scrutinee, arms } => {
+                self.expr(scrutinee);
+                arms.iter().for_each(|arm| self.expr(&arm.value));
+            }
+            ExprKind::Comprehension {
+                var,
+                index,
+                iterable,
+                body,
+                filter,
+            } => {
+                self.expr(iterable);
+                let depth = self.shadowed.len();
+                self.shadowed.push(var.name.clone());
+                if let Some(index) = index {
+                    self.shadowed.push(index.name.clone());
+                }
+                self.expr(body);
+                if let Some(filter) = filter {
+                    self.expr(filter);
+                }
+                self.shadowed.truncate(depth);
+            }
+            ExprKind::Paren(inner) => self.expr(inner),
+            ExprKind::Bool(_)
+            | ExprKind::Null
+            | ExprKind::Number(_)
+            | ExprKind::Quantity { .. }
+            | ExprKind::Cidr(_)
+            | ExprKind::DataType(_) => {}
+        }
+    }
+}

@@ -1,0 +1,119 @@
+//! Turns pest's errors into diagnostics that speak the user's words: rule names are
+//! replaced by what they mean ("a name", "an expression"), never shown raw.
+
+use pest::error::{ErrorVariant, InputLocation};
+
+use super::parser::Rule;
+use crate::diagnostics::{Code, Diagnostic, FileId};
+use crate::source::Span;
+
+pub(super) fn describe_pest_error(
+    file: FileId,
+    chunk: &str,
+    base: usize,
+    error: &pest::error::Error<Rule>,
+) -> Diagnostic {
+    let at = match error.location {
+        InputLocation::Pos(at) => at,
+        InputLocation::Span((start, _)) => start,
+    };
+    let end = chunk[at..]
+        .char_indices()
+        .nth(1)
+        .map_or(chunk.len(), |(next, _)| at + next);
+    let span = Span::new(base + at, base + end);
+    let found = match chunk[at..].chars().next() {
+        None => "end of file".to_string(),
+        Some('\n') => "end of line".to_string(),
+        Some(ch) => format!("`{ch}`"),
+    };
+    let expected = match &error.variant {
+        ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
+        ErrorVariant::CustomError { message } => message.clone(),
+    };
+    let mut diagnostic = Diagnostic::new(
+        Code::SyntaxError,
+        file,
+        span,
+        format!("expected {expected}, found {found}"),
+    )
+    .with_label(format!("expected {expected}"));
+    if let Some(help) = help_for(chunk, at) {
+        diagnostic = diagnostic.with_help(help);
+    }
+    diagnostic
+}
+
+fn describe_expected(rules: &[Rule]) -> String {
+    let mut words: Vec<&str> = rules
+        .iter()
+        .map(|rule| rule_words(*rule))
+        .filter(|words| !words.is_empty())
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    match words.as_slice() {
+        [] => "the rest of this item, or a closing bracket".to_string(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+fn rule_words(rule: Rule) -> &'static str {
+    match rule {
+        Rule::EOI => "end of file",
+        Rule::ident | Rule::name | Rule::attr_name | Rule::type_name => "a name",
+        Rule::string | Rule::text | Rule::escape => "a string",
+        // A doc comment may start almost anything; naming it would hide what is missing.
+        Rule::doc | Rule::docs => "",
+        Rule::import
+        | Rule::let_decl
+        | Rule::fn_decl
+        | Rule::enum_decl
+        | Rule::type_decl
+        | Rule::module_decl
+        | Rule::env_decl => "a declaration (`import`, `let`, `fn`, `enum`, `type`, `module`, `env`)",
+        Rule::stmt
+        | Rule::resource_decl
+        | Rule::data_decl
+        | Rule::provider_decl
+        | Rule::backend_decl
+        | Rule::for_stmt
+        | Rule::if_stmt
+        | Rule::assert_stmt
+        | Rule::output_decl
+        | Rule::variable_decl => "a statement (`let`, `resource`, `data`, `provider`, `backend`, `for`, `if`, `assert`, `output`, `variable`)",
+        Rule::type_expr | Rule::optional_mark => "a type",
+        Rule::param => "a parameter",
+        Rule::field_decl | Rule::field_init | Rule::field_key => "a field",
+        Rule::variant => "an enum variant",
+        Rule::block_body | Rule::record_body => "`{`",
+        Rule::nested_block | Rule::attribute => "an argument or a nested block",
+        Rule::resource_name => "a resource name",
+        Rule::or_op | Rule::and_op | Rule::cmp_op | Rule::add_op | Rule::mul_op | Rule::range_op => {
+            "an operator"
+        }
+        Rule::unit => "a unit (`vcpu`, `MB`, `GB`, `MiB`, `GiB`, `days`, `%`)",
+        Rule::match_arm | Rule::pattern | Rule::wildcard => "a match arm (`variant => value`)",
+        Rule::argument => "an argument",
+        Rule::field_access => "`.`",
+        Rule::index_access => "`[`",
+        _ => "an expression",
+    }
+}
+
+/// A hint for the mistakes people make most.
+fn help_for(chunk: &str, at: usize) -> Option<String> {
+    let before = chunk[..at].trim_end();
+    let after = chunk[at..].trim_start();
+    if after.starts_with(':') && before.ends_with(|ch: char| ch.is_alphanumeric()) {
+        return Some("fields are set with `=`, not `:` (`name = value`)".into());
+    }
+    if after.is_empty() {
+        return Some("a bracket or a string may be left open above".into());
+    }
+    if after.starts_with('\'') {
+        return Some("strings are written with double quotes".into());
+    }
+    None
+}
