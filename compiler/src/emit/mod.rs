@@ -175,6 +175,10 @@ pub fn value(value: &Value) -> Json {
                 .collect(),
         ),
         ValueKind::Deferred(deferred) => Json::String(deferred.to_json_template()),
+        ValueKind::Json(inner) => match crate::eval::to_json(inner) {
+            Some(json) => Json::String(escape_template(&json.to_string())),
+            None => Json::String(format!("${{jsonencode({})}}", crate::eval::to_hcl(inner))),
+        },
         ValueKind::Resource(address) => Json::String(format!("${{{address}.id}}")),
         ValueKind::Module { .. } => Json::Null,
     }

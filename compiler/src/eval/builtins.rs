@@ -56,6 +56,7 @@ pub const BUILTINS: &[Builtin] = &[
     builtin("units", "units(quantity): Number", "A quantity in its canonical unit: CPU units (1 vcpu = 1024), MiB, days or percent.", 1, 1),
     builtin("upper", "upper(text: String): String", "`text` in upper case.", 1, 1),
     builtin("values", "values(record): List", "The values of a record or map, in key order.", 1, 1),
+    builtin("zipmap", "zipmap(keys: List<String>, values: List): Map", "A map from each key to the value at the same position, as Terraform's `zipmap`.", 2, 2),
 ];
 
 impl Evaluator<'_> {
@@ -197,12 +198,19 @@ impl Evaluator<'_> {
         file: FileId,
         origin: Origin,
     ) -> Eval<Value> {
-        let deferred = args.iter().any(Value::is_deferred);
+        // Functions on the shape of lists and records work while only some items are
+        // unknown; the others need every value they read.
+        let structural = matches!(builtin.name, "concat" | "keys" | "len" | "merge" | "take" | "values" | "zipmap" | "jsonencode");
+        let deferred = if structural {
+            args.iter().any(|arg| matches!(arg.kind, ValueKind::Deferred(_)))
+        } else {
+            args.iter().any(Value::is_deferred)
+        };
         if deferred && builtin.name != "jsonencode" {
             return match builtin.name {
                 // Functions Terraform has under the same name run at apply time.
                 "cidrsubnet" | "concat" | "contains" | "format" | "join" | "keys" | "lower"
-                | "max" | "merge" | "min" | "replace" | "upper" | "values" => {
+                | "max" | "merge" | "min" | "replace" | "upper" | "values" | "zipmap" => {
                     let rendered: Vec<String> = args.iter().map(to_hcl).collect();
                     Ok(Value::deferred(
                         format!("{}({})", builtin.name, rendered.join(", ")),
@@ -312,23 +320,10 @@ impl Evaluator<'_> {
                 ValueKind::Str(parts.join(&separator).into())
             }
             "jsonencode" => {
-                if deferred {
-                    return Ok(Value::deferred(
-                        format!("jsonencode({})", to_hcl(&args[0])),
-                        origin,
-                    ));
+                if !args[0].is_deferred() && to_json(&args[0]).is_none() {
+                    return Err(self.expected("a value that JSON can hold", &args[0], spans[0], file));
                 }
-                match to_json(&args[0]) {
-                    Some(json) => ValueKind::Str(json.to_string().into()),
-                    None => {
-                        return Err(self.expected(
-                            "a value that JSON can hold",
-                            &args[0],
-                            spans[0],
-                            file,
-                        ))
-                    }
-                }
+                ValueKind::Json(Rc::new(args[0].clone()))
             }
             "keys" | "values" => {
                 let ValueKind::Record { fields, .. } = &args[0].kind else {
@@ -448,6 +443,23 @@ impl Evaluator<'_> {
                 };
                 ValueKind::List(Rc::new(list[..count].to_vec()))
             }
+            "zipmap" => {
+                let keys = self.known_list(&args[0], spans[0], file)?;
+                let values = self.known_list(&args[1], spans[1], file)?;
+                if keys.len() != values.len() {
+                    return Err(self.error(
+                        Code::InvalidOperation,
+                        file,
+                        spans[1],
+                        format!("zipmap needs as many values as keys: {} keys, {} values", keys.len(), values.len()),
+                    ));
+                }
+                let mut map = BTreeMap::new();
+                for (key, value) in keys.iter().zip(values.iter()) {
+                    map.insert(self.known_string(key, spans[0], file)?, value.clone());
+                }
+                ValueKind::Record { type_name: None, fields: Rc::new(map) }
+            }
             "units" => match args[0].kind {
                 ValueKind::Quantity(amount, _) => ValueKind::Number(amount),
                 _ => return Err(self.expected("a quantity with a unit", &args[0], spans[0], file)),
@@ -519,6 +531,7 @@ pub fn to_json(value: &Value) -> Option<serde_json::Value> {
                 .map(|(key, field)| to_json(field).map(|json| (key.clone(), json)))
                 .collect::<Option<_>>()?,
         ),
+        ValueKind::Json(inner) => J::String(to_json(inner)?.to_string()),
         ValueKind::Range(..)
         | ValueKind::Deferred(_)
         | ValueKind::Resource(_)
@@ -563,6 +576,7 @@ pub fn to_hcl(value: &Value) -> String {
             format!("{{{}}}", entries.join(", "))
         }
         ValueKind::Deferred(deferred) => deferred.to_hcl(),
+        ValueKind::Json(inner) => format!("jsonencode({})", to_hcl(inner)),
         ValueKind::Resource(address) => address.to_string(),
         ValueKind::Module { .. } => "null".into(),
     }

@@ -26,7 +26,7 @@ impl Evaluator<'_> {
         let deferred = matches!(value.kind, ValueKind::Deferred(_));
         let fits = match (ty.name.name.as_str(), &value.kind) {
             ("Any", _) => true,
-            ("String" | "Zone", ValueKind::Str(_)) => true,
+            ("String" | "Zone", ValueKind::Str(_)) | ("String", ValueKind::Json(_)) => true,
             ("Int", ValueKind::Number(n)) => n.fract() == 0.0,
             ("Number", ValueKind::Number(_)) | ("Bool", ValueKind::Bool(_)) => true,
             ("String" | "Zone" | "Int" | "Number" | "Bool", _) => deferred,

@@ -192,6 +192,9 @@ impl Evaluator<'_> {
             ValueKind::Number(_) | ValueKind::Bool(_) | ValueKind::Cidr(_) => value.to_string(),
             ValueKind::Quantity(amount, _) => super::value::format_number(*amount),
             ValueKind::Enum { variant, .. } => variant.to_string(),
+            ValueKind::Json(inner) if !inner.is_deferred() => {
+                super::builtins::to_json(inner).map(|json| json.to_string()).unwrap_or_default()
+            }
             _ => {
                 return Err(self.report(
                     Diagnostic::new(
@@ -213,7 +216,7 @@ impl Evaluator<'_> {
         }
         if let Some(instance) = &scope.instance {
             if let Some(value) = instance.binding(&ident.name) {
-                return Ok(value);
+                return value;
             }
         }
         if let Some(item) = self.program.lookup(scope.file, &ident.name) {
@@ -424,6 +427,10 @@ impl Evaluator<'_> {
                 format!("{}.{}", deferred.to_hcl(), field.name),
                 origin,
             )),
+            ValueKind::Range(start, end) if field.name == "min" || field.name == "max" => {
+                let bound = if field.name == "min" { *start } else { *end };
+                Ok(Value::new(ValueKind::Number(bound as f64), value.origin))
+            }
             _ => Err(self.report(
                 Diagnostic::new(
                     Code::TypeMismatch,

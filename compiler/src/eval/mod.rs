@@ -21,9 +21,12 @@ use crate::diagnostics::{Code, Diagnostic, FileId};
 use crate::program::{ItemRef, Program};
 use crate::schema::ProviderSchema;
 use crate::source::Span;
-use crate::syntax::ast::ItemKind;
+use crate::syntax::ast::{Expr, ExprKind, FieldInit, Ident, ItemKind, StrPart};
 use stack::Stack;
 use value::{Origin, Value};
+
+/// The blueprint parameter that receives the environment's name.
+pub const ENVIRONMENT_PARAM: &str = "environment";
 
 /// How deep module instances, function calls and nested expressions may go.
 const MAX_DEPTH: usize = 128;
@@ -188,10 +191,27 @@ impl<'p> Evaluator<'p> {
         let Some(module) = self.program.lookup(file, &decl.module.name) else {
             return Err(self.unknown_name(file, &decl.module, "a module"));
         };
+        // A blueprint learns the environment's name through a parameter `environment`,
+        // unless the environment sets it.
+        let mut fields = decl.fields.clone();
+        let declares_environment = matches!(
+            &self.program.item(module).kind,
+            ItemKind::Module(module) if module.params.iter().any(|p| p.name.name == ENVIRONMENT_PARAM)
+        );
+        if declares_environment && !fields.iter().any(|f| f.key.name == ENVIRONMENT_PARAM) {
+            fields.push(FieldInit {
+                doc: None,
+                key: Ident { name: ENVIRONMENT_PARAM.into(), span: decl.name.span },
+                value: Expr {
+                    kind: ExprKind::Str(vec![StrPart::Text(decl.name.name.clone())]),
+                    span: decl.name.span,
+                },
+            });
+        }
         self.instantiate(
             module,
             &decl.module,
-            &decl.fields,
+            &fields,
             decl.body_span,
             &scope,
             &[],

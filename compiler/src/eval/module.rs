@@ -3,7 +3,7 @@
 //! providers, the backend, variables and outputs into the stack.
 
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use super::stack::{Body, Config, Entry, Output, Resource, Variable};
@@ -22,13 +22,20 @@ pub(crate) struct Instance {
     /// `network` for `let network = vpc { ... }` inside it.
     prefix: String,
     bindings: RefCell<HashMap<String, Value>>,
+    /// Bindings whose evaluation failed: using them fails quietly, as the failure was
+    /// reported already.
+    failed: RefCell<HashSet<String>>,
     resources: RefCell<BTreeMap<(bool, String, String), ResourceAddress>>,
     outputs: RefCell<BTreeMap<String, Value>>,
 }
 
 impl Instance {
-    pub(crate) fn binding(&self, name: &str) -> Option<Value> {
-        self.bindings.borrow().get(name).cloned()
+    /// `Some(Err)` when the binding exists but failed to evaluate.
+    pub(crate) fn binding(&self, name: &str) -> Option<Eval<Value>> {
+        if self.failed.borrow().contains(name) {
+            return Some(Err(Reported));
+        }
+        self.bindings.borrow().get(name).cloned().map(Ok)
     }
 
     pub(crate) fn resource(
@@ -327,6 +334,7 @@ impl Evaluator<'_> {
         let instance = Rc::new(Instance {
             prefix: path.join("_"),
             bindings: RefCell::default(),
+            failed: RefCell::default(),
             resources: RefCell::default(),
             outputs: RefCell::default(),
         });
@@ -334,6 +342,9 @@ impl Evaluator<'_> {
             file: caller.file,
             span: body_span,
         };
+        if failed {
+            return Err(Reported);
+        }
         let owner = format!("module `{}`", decl.name.name);
         let bound = self.bind_fields(
             &decl.params,
@@ -344,7 +355,7 @@ impl Evaluator<'_> {
             module_ref.file,
             Some(&instance),
         );
-        if failed || bound.is_err() {
+        if bound.is_err() {
             return Err(Reported);
         }
         let scope = Scope {
@@ -358,8 +369,12 @@ impl Evaluator<'_> {
         };
         let mut failed = false;
         for index in order {
-            if self.stmt(&decl.body[index], &scope, true).is_err() {
+            let stmt = &decl.body[index];
+            if self.stmt(stmt, &scope, true).is_err() {
                 failed = true;
+                if let StmtKind::Let(LetDecl { name, .. }) | StmtKind::Variable(VariableDecl { name, .. }) = &stmt.kind {
+                    instance.failed.borrow_mut().insert(name.name.clone());
+                }
             }
         }
         if failed {

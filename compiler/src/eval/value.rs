@@ -165,6 +165,10 @@ pub enum ValueKind {
     Deferred(Rc<Deferred>),
     /// A reference to a whole resource: `aws_vpc.main`.
     Resource(Rc<ResourceAddress>),
+    /// `jsonencode(value)`: a string holding the value as JSON. The structure is kept
+    /// so that checks can read policies and container definitions; the text is made by
+    /// the compiler, or by Terraform when the value holds what only Terraform knows.
+    Json(Rc<Value>),
     /// A module instance: its outputs, read with `.`.
     Module {
         module: Rc<str>,
@@ -220,6 +224,7 @@ impl Value {
             ValueKind::Deferred(_) => true,
             ValueKind::List(items) => items.iter().any(Value::is_deferred),
             ValueKind::Record { fields, .. } => fields.values().any(Value::is_deferred),
+            ValueKind::Json(inner) => inner.is_deferred(),
             _ => false,
         }
     }
@@ -260,7 +265,7 @@ impl Value {
             ValueKind::Bool(_) => "Bool".into(),
             ValueKind::Number(number) if number.fract() == 0.0 => "Int".into(),
             ValueKind::Number(_) => "Number".into(),
-            ValueKind::Str(_) => "String".into(),
+            ValueKind::Str(_) | ValueKind::Json(_) => "String".into(),
             ValueKind::Quantity(_, dimension) => dimension.type_name().into(),
             ValueKind::Cidr(_) => "Cidr".into(),
             ValueKind::Range(..) => "Range".into(),
@@ -322,6 +327,7 @@ impl fmt::Display for Value {
             ValueKind::Deferred(deferred) => write!(f, "${{{}}}", deferred.to_hcl()),
             ValueKind::Resource(address) => write!(f, "{address}"),
             ValueKind::Module { module, .. } => write!(f, "<instance of {module}>"),
+            ValueKind::Json(inner) => write!(f, "jsonencode({inner})"),
         }
     }
 }

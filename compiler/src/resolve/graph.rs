@@ -49,9 +49,14 @@ pub fn module_graph(
                 graph.update_edge(nodes[target], nodes[index], ());
             }
         }
+        // Resources of one `for` or `if` body may refer to each other; only a single
+        // statement referring to itself is a cycle.
+        let compound = matches!(stmt.kind, StmtKind::For(_) | StmtKind::If(_));
         for (data, type_name, name) in &references.resources {
             for target in declared.resource_statements(*data, type_name, name.as_deref()) {
-                graph.update_edge(nodes[target], nodes[index], ());
+                if !(compound && target == index) {
+                    graph.update_edge(nodes[target], nodes[index], ());
+                }
             }
         }
         used_names.extend(references.names);
@@ -85,8 +90,9 @@ pub fn module_graph(
 #[derive(Default)]
 struct Declarations {
     names: HashMap<String, usize>,
-    /// (data, type, name) of resources with a plain name.
-    plain: HashMap<(bool, String, String), usize>,
+    /// (data, type, name) of resources with a plain name; several `if` bodies may each
+    /// declare the same one.
+    plain: HashMap<(bool, String, String), Vec<usize>>,
     /// Statements declaring resources of a type with a computed name.
     templated: HashMap<(bool, String), Vec<usize>>,
 }
@@ -104,10 +110,10 @@ impl Declarations {
                 let data = matches!(stmt.kind, StmtKind::Data(_));
                 match &decl.name {
                     ResourceName::Plain(name) => {
-                        self.plain.insert(
-                            (data, decl.type_name.name.clone(), name.name.clone()),
-                            index,
-                        );
+                        self.plain
+                            .entry((data, decl.type_name.name.clone(), name.name.clone()))
+                            .or_default()
+                            .push(index);
                     }
                     ResourceName::Template(_) => self
                         .templated
@@ -129,22 +135,23 @@ impl Declarations {
         let mut found = Vec::new();
         match name {
             Some(name) => {
-                if let Some(&index) =
-                    self.plain
-                        .get(&(data, type_name.to_string(), name.to_string()))
-                {
-                    found.push(index);
+                let key = (data, type_name.to_string(), name.to_string());
+                if let Some(indices) = self.plain.get(&key) {
+                    found.extend(indices);
                 }
             }
             None => found.extend(
                 self.plain
                     .iter()
                     .filter(|((d, t, _), _)| *d == data && t == type_name)
-                    .map(|(_, index)| *index),
+                    .flat_map(|(_, indices)| indices.iter().copied()),
             ),
         }
-        if let Some(indices) = self.templated.get(&(data, type_name.to_string())) {
-            found.extend(indices);
+        // A computed name may produce any name, so it matches when no plain one does.
+        if found.is_empty() || name.is_none() {
+            if let Some(indices) = self.templated.get(&(data, type_name.to_string())) {
+                found.extend(indices);
+            }
         }
         found
     }
