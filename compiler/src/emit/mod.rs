@@ -6,7 +6,7 @@
 use serde_json::{json, Map, Value as Json};
 
 use crate::eval::stack::{Body, Entry, Stack};
-use crate::eval::value::{escape_template, Value, ValueKind};
+use crate::eval::value::{escape_template, TemplatePart, Value, ValueKind};
 
 /// The Terraform versions the emitted JSON is written for: the S3 backend's lock file
 /// needs 1.10.
@@ -175,11 +175,69 @@ pub fn value(value: &Value) -> Json {
                 .collect(),
         ),
         ValueKind::Deferred(deferred) => Json::String(deferred.to_json_template()),
-        ValueKind::Json(inner) => match crate::eval::to_json(inner) {
-            Some(json) => Json::String(escape_template(&json.to_string())),
-            None => Json::String(format!("${{jsonencode({})}}", crate::eval::to_hcl(inner))),
-        },
+        ValueKind::Json(inner) => Json::String(json_document(inner)),
         ValueKind::Resource(address) => Json::String(format!("${{{address}.id}}")),
         ValueKind::Module { .. } => Json::Null,
     }
+}
+
+/// The text of `jsonencode(value)` as a Terraform string. Where Terraform must fill in
+/// some values, it is still written as literal JSON with `${...}` only inside string
+/// values, so that scanners such as checkov can read policies and container
+/// definitions; only a value that cannot be written so falls back to
+/// `${jsonencode(...)}`.
+fn json_document(inner: &Value) -> String {
+    match json_template(inner) {
+        Some(text) => text,
+        None => format!("${{jsonencode({})}}", crate::eval::to_hcl(inner)),
+    }
+}
+
+/// `value` as JSON text in which each unknown string is an interpolation, or `None`
+/// when some unknown value is not a plain string reference.
+fn json_template(value: &Value) -> Option<String> {
+    Some(match &value.kind {
+        ValueKind::Deferred(deferred) => {
+            let mut text = String::from("\"");
+            for part in &deferred.parts {
+                match part {
+                    TemplatePart::Literal(literal) => {
+                        let quoted = serde_json::to_string(literal).ok()?;
+                        text.push_str(&escape_template(&quoted[1..quoted.len() - 1]));
+                    }
+                    // An expression with quotes or backslashes would need JSON escapes
+                    // that Terraform's template parser would then see.
+                    TemplatePart::Interpolation(expression) if !expression.contains(['"', '\\']) => {
+                        text.push_str("${");
+                        text.push_str(expression);
+                        text.push('}');
+                    }
+                    TemplatePart::Interpolation(_) => return None,
+                }
+            }
+            text.push('"');
+            text
+        }
+        ValueKind::List(items) => {
+            let parts: Option<Vec<String>> = items.iter().map(json_template).collect();
+            format!("[{}]", parts?.join(","))
+        }
+        ValueKind::Record { fields, .. } => {
+            let mut parts = Vec::new();
+            for (key, field) in fields.iter() {
+                if matches!(field.kind, ValueKind::Null) {
+                    continue;
+                }
+                let key = serde_json::to_string(key).ok()?;
+                parts.push(format!("{}:{}", escape_template(&key), json_template(field)?));
+            }
+            format!("{{{}}}", parts.join(","))
+        }
+        ValueKind::Json(inner) => {
+            let text = json_template(inner)?;
+            let quoted = serde_json::to_string(&text).ok()?;
+            quoted
+        }
+        _ => escape_template(&crate::eval::to_json(value)?.to_string()),
+    })
 }

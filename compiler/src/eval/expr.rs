@@ -158,7 +158,7 @@ impl Evaluator<'_> {
                                     TemplatePart::Literal(text) => {
                                         push_literal(&mut template, text)
                                     }
-                                    TemplatePart::Interpolation(_) => template.push(piece.clone()),
+                                    TemplatePart::Interpolation(_) => push_interpolation(&mut template, piece.clone()),
                                 }
                             }
                         }
@@ -1023,6 +1023,21 @@ fn quantity(value: f64, unit: Unit) -> ValueKind {
         Unit::Days => ValueKind::Quantity(value, Dimension::Duration),
         Unit::Percent => ValueKind::Quantity(value, Dimension::Percent),
     }
+}
+
+/// Appends an interpolation. A literal `$` right before `${` would read as the escape
+/// `$${`, so such a `$` becomes an interpolation of its own.
+fn push_interpolation(template: &mut Vec<TemplatePart>, part: TemplatePart) {
+    if let Some(TemplatePart::Literal(last)) = template.last_mut() {
+        if last.ends_with('$') {
+            last.pop();
+            if last.is_empty() {
+                template.pop();
+            }
+            template.push(TemplatePart::Interpolation("\"$\"".into()));
+        }
+    }
+    template.push(part);
 }
 
 fn push_literal(template: &mut Vec<TemplatePart>, text: &str) {
