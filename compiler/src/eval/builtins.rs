@@ -182,7 +182,10 @@ impl Evaluator<'_> {
             .map(|argument| self.expr(&argument.value, scope))
             .collect::<Eval<Vec<_>>>()?;
         let spans: Vec<Span> = args.iter().map(|argument| argument.value.span).collect();
-        let origin = values
+        // The result is blamed on an argument that came from elsewhere; `take` is blamed
+        // on its count, which decides its length.
+        let blamed: &[Value] = if builtin.name == "take" { &values[1..] } else { &values };
+        let origin = blamed
             .iter()
             .map(|value| super::expr::culprit(value, value, origin))
             .find(|culprit| *culprit != origin)

@@ -135,7 +135,9 @@ impl Evaluator<'_> {
                     }
                     results.push(self.expr(body, &inner)?);
                 }
-                ValueKind::List(Rc::new(results))
+                // A list made from another one is blamed on it when it came from elsewhere.
+                let origin = culprit(&list, &list, origin);
+                return Ok(Value::new(ValueKind::List(Rc::new(results)), origin));
             }
             ExprKind::Paren(inner) => return self.expr(inner, scope),
         };
@@ -145,11 +147,16 @@ impl Evaluator<'_> {
     fn string(&mut self, parts: &[StrPart], scope: &Scope, origin: Origin) -> Eval<Value> {
         let mut template: Vec<TemplatePart> = Vec::new();
         let mut deferred = false;
+        // A string built from a value written elsewhere is blamed on that value.
+        let mut blamed = origin;
         for part in parts {
             match part {
                 StrPart::Text(text) => push_literal(&mut template, text),
                 StrPart::Interpolation(expr) => {
                     let value = self.expr(expr, scope)?;
+                    if blamed == origin {
+                        blamed = culprit(&value, &value, origin);
+                    }
                     match &value.kind {
                         ValueKind::Deferred(inner) => {
                             deferred = true;
@@ -170,6 +177,7 @@ impl Evaluator<'_> {
                 }
             }
         }
+        let origin = blamed;
         if deferred {
             return Ok(Value::new(
                 ValueKind::Deferred(Rc::new(Deferred { parts: template })),

@@ -4,14 +4,88 @@
 //! them, so they hold however the standard library is written, and they point at the
 //! source line each offending value came from.
 
+mod aws;
+pub mod fargate;
+mod global_names;
 pub mod regions;
+mod security;
 
-use crate::diagnostics::Diagnostic;
-use crate::eval::stack::Stack;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::eval::stack::{Body, Resource, Stack};
+use crate::eval::value::{Origin, ResourceAddress, TemplatePart, Value, ValueKind};
 
 /// Lints every stack in `roots` (indices into `stacks`), using all stacks for the
 /// cross-stack checks.
 pub fn lint_stacks(stacks: &[Stack], roots: &[usize]) -> Vec<Diagnostic> {
-    let _ = (stacks, roots);
-    Vec::new()
+    let mut diagnostics = Vec::new();
+    for &root in roots {
+        let stack = &stacks[root];
+        aws::check(stack, &mut diagnostics);
+        security::check(stack, &mut diagnostics);
+        global_names::check(stack, stacks, &mut diagnostics);
+    }
+    diagnostics
+}
+
+/// A diagnostic pointing at where `value` was written.
+fn at_value(code: Code, value: &Value, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(code, value.origin.file, value.origin.span, message)
+}
+
+/// Adds "used by this resource" pointing at the declaration, when it is elsewhere.
+fn used_by(diagnostic: Diagnostic, resource: &Resource) -> Diagnostic {
+    let origin = resource.origin;
+    let primary = diagnostic.primary().map(|label| Origin { file: label.file, span: label.span });
+    if primary == Some(origin) {
+        return diagnostic;
+    }
+    diagnostic.with_secondary(origin.file, origin.span, format!("used by `{}`", resource.address))
+}
+
+/// The resource a value refers to: `${aws_vpc.main.id}` gives `aws_vpc.main`.
+fn referenced(value: &Value) -> Option<ResourceAddress> {
+    let ValueKind::Deferred(deferred) = &value.kind else {
+        return None;
+    };
+    let [TemplatePart::Interpolation(expression)] = deferred.parts.as_slice() else {
+        return None;
+    };
+    let (data, rest) = match expression.strip_prefix("data.") {
+        Some(rest) => (true, rest),
+        None => (false, expression.as_str()),
+    };
+    let mut parts = rest.split('.');
+    let type_name = parts.next()?;
+    let name = parts.next()?;
+    parts.next()?;
+    let valid = |text: &str| !text.is_empty() && text.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
+    (valid(type_name) && valid(name)).then(|| ResourceAddress {
+        data,
+        type_name: type_name.to_string(),
+        name: name.to_string(),
+    })
+}
+
+/// A known number, also when written as a string (`cpu = "512"`).
+fn number(value: &Value) -> Option<f64> {
+    match &value.kind {
+        ValueKind::Number(number) | ValueKind::Quantity(number, _) => Some(*number),
+        ValueKind::Str(text) => text.parse().ok(),
+        _ => None,
+    }
+}
+
+/// The first nested block named `name`.
+fn block<'b>(body: &'b Body, name: &str) -> Option<&'b Body> {
+    body.blocks(name).first()
+}
+
+/// The region of the stack's AWS provider, when it is known.
+fn region(stack: &Stack) -> Option<&Value> {
+    stack
+        .providers
+        .iter()
+        .find(|provider| provider.name == "aws")
+        .and_then(|provider| provider.body.value("region"))
+        .filter(|value| value.as_str().is_some())
 }

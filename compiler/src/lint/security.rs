@@ -1,0 +1,291 @@
+//! Security rules: tasks reachable only from the load balancer and only in private
+//! subnets without public IPs; IAM without wildcards or managed policies; buckets
+//! private and encrypted; no credentials in plain environment variables.
+
+use std::collections::BTreeSet;
+
+use super::{at_value, block, referenced, used_by};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::eval::stack::{Resource, Stack};
+use crate::eval::value::{ResourceAddress, Value, ValueKind};
+
+pub fn check(stack: &Stack, out: &mut Vec<Diagnostic>) {
+    plaintext_secrets(stack, out);
+    task_network(stack, out);
+    iam(stack, out);
+    buckets(stack, out);
+    plain_http(stack, out);
+}
+
+/// Words that make an environment variable's name look like a credential.
+const CREDENTIAL_WORDS: [&str; 5] = ["KEY", "SECRET", "TOKEN", "PASSWORD", "CREDENTIAL"];
+
+fn plaintext_secrets(stack: &Stack, out: &mut Vec<Diagnostic>) {
+    for resource in stack.of_type("aws_ecs_task_definition") {
+        let Some(definitions) = resource.body.value("container_definitions") else { continue };
+        let ValueKind::Json(containers) = &definitions.kind else { continue };
+        for container in containers.as_list().unwrap_or_default() {
+            let Some(environment) = container.field("environment").and_then(Value::as_list) else { continue };
+            for variable in environment {
+                let (Some(name), Some(value)) = (variable.field("name").and_then(Value::as_str), variable.field("value")) else {
+                    continue;
+                };
+                let upper = name.to_ascii_uppercase();
+                if !CREDENTIAL_WORDS.iter().any(|word| upper.contains(word)) || value.is_deferred() {
+                    continue;
+                }
+                out.push(used_by(
+                    at_value(
+                        Code::PlaintextSecret,
+                        value,
+                        format!("`{name}` looks like a credential, but its value is written in plain text"),
+                    )
+                    .with_label("this value would be stored in the task definition and in Terraform state")
+                    .with_help(format!(
+                        "move it to `secrets`: `{name} = secret(\"{}\")`, and set its value in Secrets Manager",
+                        name.to_ascii_lowercase().replace('_', "-")
+                    )),
+                    resource,
+                ));
+            }
+        }
+    }
+}
+
+/// The addresses a list of references names.
+fn addresses(value: Option<&Value>) -> BTreeSet<ResourceAddress> {
+    value.and_then(Value::as_list).unwrap_or_default().iter().filter_map(referenced).collect()
+}
+
+fn task_network(stack: &Stack, out: &mut Vec<Diagnostic>) {
+    let load_balancer_groups: BTreeSet<ResourceAddress> =
+        stack.of_type("aws_lb").flat_map(|lb| addresses(lb.body.value("security_groups"))).collect();
+    let public_subnets = public_subnets(stack);
+    for service in stack.of_type("aws_ecs_service") {
+        let Some(network) = block(&service.body, "network_configuration") else { continue };
+        if let Some(public_ip) = network.value("assign_public_ip") {
+            if public_ip.kind == ValueKind::Bool(true) {
+                out.push(used_by(
+                    at_value(Code::PublicTask, public_ip, "tasks must not get public IP addresses")
+                        .with_help("set `assign_public_ip = false`; tasks reach the internet through NAT"),
+                    service,
+                ));
+            }
+        }
+        if let Some(subnets) = network.value("subnets") {
+            for subnet in addresses(Some(subnets)).intersection(&public_subnets) {
+                out.push(used_by(
+                    at_value(Code::PublicTask, subnets, format!("tasks are placed in the public subnet `{subnet}`"))
+                        .with_help("run tasks in the private subnets; only the load balancer sits in public ones"),
+                    service,
+                ));
+            }
+        }
+        let task_groups = addresses(network.value("security_groups"));
+        for rule in stack.of_type("aws_vpc_security_group_ingress_rule") {
+            let Some(group) = rule.body.value("security_group_id").and_then(referenced) else { continue };
+            if !task_groups.contains(&group) {
+                continue;
+            }
+            let source = rule.body.value("referenced_security_group_id").and_then(referenced);
+            if source.is_some_and(|source| load_balancer_groups.contains(&source)) {
+                continue;
+            }
+            let culprit = ["cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id"]
+                .iter()
+                .find_map(|name| rule.body.value(name));
+            let diagnostic = match culprit {
+                Some(value) => at_value(Code::PublicTaskIngress, value, "tasks accept traffic from somewhere other than the load balancer"),
+                None => Diagnostic::new(Code::PublicTaskIngress, rule.origin.file, rule.origin.span, "tasks accept traffic from somewhere other than the load balancer"),
+            };
+            out.push(used_by(
+                diagnostic
+                    .with_label("this source may reach the tasks")
+                    .with_help("allow ingress to the tasks only from the load balancer's security group"),
+                rule,
+            ));
+        }
+        for group in &task_groups {
+            let Some(resource) = stack.resources.get(group) else { continue };
+            if let Some(inline) = resource.body.blocks("ingress").first() {
+                let value = inline.value("cidr_blocks").or_else(|| inline.value("from_port"));
+                let diagnostic = match value {
+                    Some(value) => at_value(Code::PublicTaskIngress, value, "the tasks' security group has an inline ingress rule"),
+                    None => Diagnostic::new(Code::PublicTaskIngress, resource.origin.file, resource.origin.span, "the tasks' security group has an inline ingress rule"),
+                };
+                out.push(diagnostic.with_help("write ingress as `aws_vpc_security_group_ingress_rule` from the load balancer's group"));
+            }
+        }
+    }
+}
+
+/// Subnets routed to an internet gateway, or giving instances public IPs.
+fn public_subnets(stack: &Stack) -> BTreeSet<ResourceAddress> {
+    let internet_tables: BTreeSet<ResourceAddress> = stack
+        .of_type("aws_route")
+        .filter(|route| {
+            route
+                .body
+                .value("gateway_id")
+                .and_then(referenced)
+                .is_some_and(|gateway| gateway.type_name == "aws_internet_gateway")
+        })
+        .filter_map(|route| route.body.value("route_table_id").and_then(referenced))
+        .collect();
+    let mut public: BTreeSet<ResourceAddress> = stack
+        .of_type("aws_route_table_association")
+        .filter(|association| {
+            association.body.value("route_table_id").and_then(referenced).is_some_and(|table| internet_tables.contains(&table))
+        })
+        .filter_map(|association| association.body.value("subnet_id").and_then(referenced))
+        .collect();
+    public.extend(
+        stack
+            .of_type("aws_subnet")
+            .filter(|subnet| subnet.body.value("map_public_ip_on_launch").is_some_and(|v| v.kind == ValueKind::Bool(true)))
+            .map(|subnet| subnet.address.clone()),
+    );
+    public
+}
+
+fn iam(stack: &Stack, out: &mut Vec<Diagnostic>) {
+    for type_name in ["aws_iam_role_policy_attachment", "aws_iam_policy_attachment"] {
+        for resource in stack.of_type(type_name) {
+            let value = resource.body.value("policy_arn");
+            let diagnostic = match value {
+                Some(value) => at_value(Code::ManagedPolicy, value, "a managed policy is attached to a role"),
+                None => Diagnostic::new(Code::ManagedPolicy, resource.origin.file, resource.origin.span, "a managed policy is attached to a role"),
+            };
+            out.push(used_by(diagnostic.with_help("write the exact statements in an `aws_iam_role_policy`"), resource));
+        }
+    }
+    for role in stack.of_type("aws_iam_role") {
+        if let Some(value) = role.body.value("managed_policy_arns") {
+            out.push(used_by(
+                at_value(Code::ManagedPolicy, value, "managed policies are attached to a role")
+                    .with_help("write the exact statements in an `aws_iam_role_policy`"),
+                role,
+            ));
+        }
+    }
+    for policy in stack.of_type("aws_iam_role_policy").chain(stack.of_type("aws_iam_policy")) {
+        let Some(document) = policy.body.value("policy") else { continue };
+        let ValueKind::Json(document) = &document.kind else { continue };
+        let statements = match document.field("Statement") {
+            Some(statement) => statement.as_list().map(<[Value]>::to_vec).unwrap_or_else(|| vec![statement.clone()]),
+            None => Vec::new(),
+        };
+        for statement in &statements {
+            wildcard_statement(statement, policy, out);
+        }
+    }
+}
+
+fn strings(value: Option<&Value>) -> Vec<&Value> {
+    match value {
+        Some(value) => match value.as_list() {
+            Some(items) => items.iter().collect(),
+            None => vec![value],
+        },
+        None => Vec::new(),
+    }
+}
+
+fn wildcard_statement(statement: &Value, policy: &Resource, out: &mut Vec<Diagnostic>) {
+    if statement.field("Effect").and_then(Value::as_str) != Some("Allow") {
+        return;
+    }
+    for key in ["NotAction", "NotResource"] {
+        if let Some(value) = statement.field(key) {
+            out.push(used_by(
+                at_value(Code::WildcardIam, value, format!("`{key}` allows everything it does not name"))
+                    .with_help("list the exact actions and resources instead"),
+                policy,
+            ));
+        }
+    }
+    let actions = strings(statement.field("Action"));
+    for action in &actions {
+        if action.as_str().is_some_and(|text| text.contains('*')) {
+            out.push(used_by(
+                at_value(Code::WildcardIam, action, format!("the action {action} is a wildcard"))
+                    .with_help("name the exact actions the task needs"),
+                policy,
+            ));
+        }
+    }
+    let only_unscopable = !actions.is_empty()
+        && actions.iter().all(|action| action.as_str() == Some("ecr:GetAuthorizationToken"));
+    for resource in strings(statement.field("Resource")) {
+        if resource.as_str() == Some("*") && !only_unscopable {
+            out.push(used_by(
+                at_value(Code::WildcardIam, resource, "the resource `*` grants these actions on everything")
+                    .with_help("name the exact ARNs; only `ecr:GetAuthorizationToken` may use `*`"),
+                policy,
+            ));
+        }
+    }
+}
+
+fn buckets(stack: &Stack, out: &mut Vec<Diagnostic>) {
+    let mut blocked = BTreeSet::new();
+    for access in stack.of_type("aws_s3_bucket_public_access_block") {
+        let all_on = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]
+            .iter()
+            .all(|name| access.body.value(name).is_some_and(|value| value.kind == ValueKind::Bool(true)));
+        if let (true, Some(bucket)) = (all_on, access.body.value("bucket").and_then(referenced)) {
+            blocked.insert(bucket);
+        }
+    }
+    let encrypted: BTreeSet<ResourceAddress> = stack
+        .of_type("aws_s3_bucket_server_side_encryption_configuration")
+        .filter_map(|encryption| encryption.body.value("bucket").and_then(referenced))
+        .collect();
+    for bucket in stack.of_type("aws_s3_bucket") {
+        let mut missing = Vec::new();
+        if !blocked.contains(&bucket.address) {
+            missing.push("a public access block with all four settings on");
+        }
+        if !encrypted.contains(&bucket.address) {
+            missing.push("server-side encryption");
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                Code::UnprotectedBucket,
+                bucket.origin.file,
+                bucket.origin.span,
+                format!("bucket `{}` lacks {}", bucket.address, missing.join(" and ")),
+            )
+            .with_help("create buckets with the standard library's `secure_bucket` module"),
+        );
+    }
+}
+
+fn plain_http(stack: &Stack, out: &mut Vec<Diagnostic>) {
+    if stack.name != "prod" && stack.name != "production" {
+        return;
+    }
+    for listener in stack.of_type("aws_lb_listener") {
+        let forwards = listener
+            .body
+            .blocks("default_action")
+            .iter()
+            .any(|action| action.value("type").and_then(Value::as_str) == Some("forward"));
+        let http = listener.body.value("protocol").and_then(Value::as_str) == Some("HTTP");
+        if forwards && http {
+            out.push(
+                Diagnostic::new(
+                    Code::PlainHttp,
+                    stack.origin.file,
+                    stack.origin.span,
+                    format!("`{}` serves plain HTTP: no certificate is given", stack.name),
+                )
+                .with_secondary(listener.origin.file, listener.origin.span, "this listener forwards HTTP")
+                .with_help("set `certificate_arn` to an ACM certificate to serve HTTPS and redirect HTTP"),
+            );
+        }
+    }
+}
