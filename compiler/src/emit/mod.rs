@@ -207,7 +207,9 @@ fn json_template(value: &Value) -> Option<String> {
                     }
                     // An expression with quotes or backslashes would need JSON escapes
                     // that Terraform's template parser would then see.
-                    TemplatePart::Interpolation(expression) if !expression.contains(['"', '\\']) => {
+                    TemplatePart::Interpolation(expression)
+                        if !expression.contains(['"', '\\']) =>
+                    {
                         text.push_str("${");
                         text.push_str(expression);
                         text.push('}');
@@ -229,14 +231,17 @@ fn json_template(value: &Value) -> Option<String> {
                     continue;
                 }
                 let key = serde_json::to_string(key).ok()?;
-                parts.push(format!("{}:{}", escape_template(&key), json_template(field)?));
+                parts.push(format!(
+                    "{}:{}",
+                    escape_template(&key),
+                    json_template(field)?
+                ));
             }
             format!("{{{}}}", parts.join(","))
         }
         ValueKind::Json(inner) => {
             let text = json_template(inner)?;
-            let quoted = serde_json::to_string(&text).ok()?;
-            quoted
+            serde_json::to_string(&text).ok()?
         }
         _ => escape_template(&crate::eval::to_json(value)?.to_string()),
     })

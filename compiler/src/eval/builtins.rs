@@ -184,7 +184,11 @@ impl Evaluator<'_> {
         let spans: Vec<Span> = args.iter().map(|argument| argument.value.span).collect();
         // The result is blamed on an argument that came from elsewhere; `take` is blamed
         // on its count, which decides its length.
-        let blamed: &[Value] = if builtin.name == "take" { &values[1..] } else { &values };
+        let blamed: &[Value] = if builtin.name == "take" {
+            &values[1..]
+        } else {
+            &values
+        };
         let origin = blamed
             .iter()
             .map(|value| super::expr::culprit(value, value, origin))
@@ -203,9 +207,13 @@ impl Evaluator<'_> {
     ) -> Eval<Value> {
         // Functions on the shape of lists and records work while only some items are
         // unknown; the others need every value they read.
-        let structural = matches!(builtin.name, "concat" | "keys" | "len" | "merge" | "take" | "values" | "zipmap" | "jsonencode");
+        let structural = matches!(
+            builtin.name,
+            "concat" | "keys" | "len" | "merge" | "take" | "values" | "zipmap" | "jsonencode"
+        );
         let deferred = if structural {
-            args.iter().any(|arg| matches!(arg.kind, ValueKind::Deferred(_)))
+            args.iter()
+                .any(|arg| matches!(arg.kind, ValueKind::Deferred(_)))
         } else {
             args.iter().any(Value::is_deferred)
         };
@@ -304,7 +312,7 @@ impl Evaluator<'_> {
                 let spec = self.known_string(&args[0], spans[0], file)?;
                 let mut texts = Vec::new();
                 for (value, span) in args[1..].iter().zip(&spans[1..]) {
-                    texts.push(self.to_text(value, *span, file)?);
+                    texts.push(self.text_of(value, *span, file)?);
                 }
                 match format_spec(&spec, &texts) {
                     Ok(text) => ValueKind::Str(text.into()),
@@ -318,13 +326,18 @@ impl Evaluator<'_> {
                 let list = self.known_list(&args[1], spans[1], file)?;
                 let mut parts = Vec::new();
                 for item in list.iter() {
-                    parts.push(self.to_text(item, spans[1], file)?);
+                    parts.push(self.text_of(item, spans[1], file)?);
                 }
                 ValueKind::Str(parts.join(&separator).into())
             }
             "jsonencode" => {
                 if !args[0].is_deferred() && to_json(&args[0]).is_none() {
-                    return Err(self.expected("a value that JSON can hold", &args[0], spans[0], file));
+                    return Err(self.expected(
+                        "a value that JSON can hold",
+                        &args[0],
+                        spans[0],
+                        file,
+                    ));
                 }
                 ValueKind::Json(Rc::new(args[0].clone()))
             }
@@ -454,14 +467,21 @@ impl Evaluator<'_> {
                         Code::InvalidOperation,
                         file,
                         spans[1],
-                        format!("zipmap needs as many values as keys: {} keys, {} values", keys.len(), values.len()),
+                        format!(
+                            "zipmap needs as many values as keys: {} keys, {} values",
+                            keys.len(),
+                            values.len()
+                        ),
                     ));
                 }
                 let mut map = BTreeMap::new();
                 for (key, value) in keys.iter().zip(values.iter()) {
                     map.insert(self.known_string(key, spans[0], file)?, value.clone());
                 }
-                ValueKind::Record { type_name: None, fields: Rc::new(map) }
+                ValueKind::Record {
+                    type_name: None,
+                    fields: Rc::new(map),
+                }
             }
             "units" => match args[0].kind {
                 ValueKind::Quantity(amount, _) => ValueKind::Number(amount),

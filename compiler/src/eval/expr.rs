@@ -165,12 +165,14 @@ impl Evaluator<'_> {
                                     TemplatePart::Literal(text) => {
                                         push_literal(&mut template, text)
                                     }
-                                    TemplatePart::Interpolation(_) => push_interpolation(&mut template, piece.clone()),
+                                    TemplatePart::Interpolation(_) => {
+                                        push_interpolation(&mut template, piece.clone())
+                                    }
                                 }
                             }
                         }
                         _ => {
-                            let text = self.to_text(&value, expr.span, scope.file)?;
+                            let text = self.text_of(&value, expr.span, scope.file)?;
                             push_literal(&mut template, &text);
                         }
                     }
@@ -194,15 +196,15 @@ impl Evaluator<'_> {
     }
 
     /// The text of a value interpolated into a string.
-    pub(crate) fn to_text(&mut self, value: &Value, span: Span, file: FileId) -> Eval<String> {
+    pub(crate) fn text_of(&mut self, value: &Value, span: Span, file: FileId) -> Eval<String> {
         Ok(match &value.kind {
             ValueKind::Str(text) => text.to_string(),
             ValueKind::Number(_) | ValueKind::Bool(_) | ValueKind::Cidr(_) => value.to_string(),
             ValueKind::Quantity(amount, _) => super::value::format_number(*amount),
             ValueKind::Enum { variant, .. } => variant.to_string(),
-            ValueKind::Json(inner) if !inner.is_deferred() => {
-                super::builtins::to_json(inner).map(|json| json.to_string()).unwrap_or_default()
-            }
+            ValueKind::Json(inner) if !inner.is_deferred() => super::builtins::to_json(inner)
+                .map(|json| json.to_string())
+                .unwrap_or_default(),
             _ => {
                 return Err(self.report(
                     Diagnostic::new(

@@ -201,21 +201,17 @@ impl<'p> Evaluator<'p> {
         if declares_environment && !fields.iter().any(|f| f.key.name == ENVIRONMENT_PARAM) {
             fields.push(FieldInit {
                 doc: None,
-                key: Ident { name: ENVIRONMENT_PARAM.into(), span: decl.name.span },
+                key: Ident {
+                    name: ENVIRONMENT_PARAM.into(),
+                    span: decl.name.span,
+                },
                 value: Expr {
                     kind: ExprKind::Str(vec![StrPart::Text(decl.name.name.clone())]),
                     span: decl.name.span,
                 },
             });
         }
-        self.instantiate(
-            module,
-            &decl.module,
-            &fields,
-            decl.body_span,
-            &scope,
-            &[],
-        )?;
+        self.instantiate(module, &decl.module, &fields, decl.body_span, &scope, &[])?;
         let stack = self.stack.take().ok_or(Reported)?;
         Ok(stack)
     }

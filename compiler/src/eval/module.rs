@@ -363,7 +363,7 @@ impl Evaluator<'_> {
             locals: Locals::default(),
             instance: Some(instance.clone()),
         };
-        let Ok(order) = statement_order(&decl.body, |name| self.schema.has_resource(name)) else {
+        let Some(order) = statement_order(&decl.body, |name| self.schema.has_resource(name)) else {
             // The cycle is reported by the checker.
             return Err(Reported);
         };
@@ -372,7 +372,9 @@ impl Evaluator<'_> {
             let stmt = &decl.body[index];
             if self.stmt(stmt, &scope, true).is_err() {
                 failed = true;
-                if let StmtKind::Let(LetDecl { name, .. }) | StmtKind::Variable(VariableDecl { name, .. }) = &stmt.kind {
+                if let StmtKind::Let(LetDecl { name, .. })
+                | StmtKind::Variable(VariableDecl { name, .. }) = &stmt.kind
+                {
                     instance.failed.borrow_mut().insert(name.name.clone());
                 }
             }
@@ -556,7 +558,7 @@ impl Evaluator<'_> {
             return Ok(());
         }
         let message_value = self.expr(&assert.message, scope)?;
-        let message = self.to_text(&message_value, assert.message.span, scope.file)?;
+        let message = self.text_of(&message_value, assert.message.span, scope.file)?;
         let culprit = condition.origin;
         let mut diagnostic = Diagnostic::new(
             Code::AssertionFailed,

@@ -28,39 +28,54 @@ pub fn nearest_fargate_size(cpu: f64, memory: f64) -> (u32, u32) {
     let nearest_cpu = FARGATE_CPUS
         .iter()
         .copied()
-        .min_by(|a, b| (f64::from(*a) - cpu).abs().total_cmp(&(f64::from(*b) - cpu).abs()))
+        .min_by(|a, b| {
+            (f64::from(*a) - cpu)
+                .abs()
+                .total_cmp(&(f64::from(*b) - cpu).abs())
+        })
         .unwrap_or(256);
     let memories = fargate_memory_range(nearest_cpu).unwrap_or_default();
     let nearest_memory = memories
         .iter()
         .copied()
-        .min_by(|a, b| (f64::from(*a) - memory).abs().total_cmp(&(f64::from(*b) - memory).abs()))
+        .min_by(|a, b| {
+            (f64::from(*a) - memory)
+                .abs()
+                .total_cmp(&(f64::from(*b) - memory).abs())
+        })
         .unwrap_or(512);
     (nearest_cpu, nearest_memory)
 }
 
 /// The retention periods CloudWatch Logs accepts, in days (0 keeps logs forever).
 pub const RETENTION_DAYS: [u32; 22] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
-    2922, 3288, 3653,
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+    3288, 3653,
 ];
 
 pub fn nearest_retention(days: f64) -> u32 {
     RETENTION_DAYS
         .iter()
         .copied()
-        .min_by(|a, b| (f64::from(*a) - days).abs().total_cmp(&(f64::from(*b) - days).abs()))
+        .min_by(|a, b| {
+            (f64::from(*a) - days)
+                .abs()
+                .total_cmp(&(f64::from(*b) - days).abs())
+        })
         .unwrap_or(7)
 }
 
 /// `1024` CPU units as people write them: `1 vcpu`.
 pub fn cpu_text(units: u32) -> String {
-    format!("{} vcpu", crate::eval::value::format_number(f64::from(units) / 1024.0))
+    format!(
+        "{} vcpu",
+        crate::eval::value::format_number(f64::from(units) / 1024.0)
+    )
 }
 
 /// Memory as people write it: `512 MB`, `2 GB`.
 pub fn memory_text(mib: u32) -> String {
-    if mib % 1024 == 0 {
+    if mib.is_multiple_of(1024) {
         format!("{} GB", mib / 1024)
     } else {
         format!("{mib} MB")

@@ -8,21 +8,37 @@ use crate::eval::stack::Stack;
 use crate::eval::value::Value;
 
 pub fn check(stack: &Stack, all: &[Stack], out: &mut Vec<Diagnostic>) {
-    let globals: Vec<&Stack> = all.iter().filter(|other| other.of_type("aws_ecr_repository").next().is_some()).collect();
+    let globals: Vec<&Stack> = all
+        .iter()
+        .filter(|other| other.of_type("aws_ecr_repository").next().is_some())
+        .collect();
     if globals.is_empty() || globals.iter().any(|global| global.name == stack.name) {
         return;
     }
     let repositories = created(&globals, "aws_ecr_repository", "name");
-    for lookup in stack.resources.values().filter(|r| r.address.data && r.address.type_name == "aws_ecr_repository") {
-        let Some(value) = lookup.body.value("name") else { continue };
+    for lookup in stack
+        .resources
+        .values()
+        .filter(|r| r.address.data && r.address.type_name == "aws_ecr_repository")
+    {
+        let Some(value) = lookup.body.value("name") else {
+            continue;
+        };
         let Some(name) = value.as_str() else { continue };
         if repositories.iter().any(|(created, _)| *created == name) {
             continue;
         }
-        out.push(used_by(mismatch(value, name, "ECR repository", &repositories), lookup));
+        out.push(used_by(
+            mismatch(value, name, "ECR repository", &repositories),
+            lookup,
+        ));
     }
     let buckets = created(&globals, "aws_s3_bucket", "bucket");
-    if let Some(backend) = stack.backend.as_ref().filter(|backend| backend.name == "s3") {
+    if let Some(backend) = stack
+        .backend
+        .as_ref()
+        .filter(|backend| backend.name == "s3")
+    {
         if let Some(value) = backend.body.value("bucket") {
             let name = value.as_str().unwrap_or_default();
             if !buckets.iter().any(|(created, _)| *created == name) {
@@ -34,7 +50,11 @@ pub fn check(stack: &Stack, all: &[Stack], out: &mut Vec<Diagnostic>) {
 
 /// The names, and the values that give them, of `argument` of every `type_name` resource
 /// of the global stacks.
-fn created<'s>(globals: &[&'s Stack], type_name: &'s str, argument: &str) -> Vec<(&'s str, &'s Value)> {
+fn created<'s>(
+    globals: &[&'s Stack],
+    type_name: &'s str,
+    argument: &str,
+) -> Vec<(&'s str, &'s Value)> {
     globals
         .iter()
         .flat_map(|global| global.of_type(type_name).collect::<Vec<_>>())

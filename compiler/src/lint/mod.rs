@@ -35,11 +35,18 @@ fn at_value(code: Code, value: &Value, message: impl Into<String>) -> Diagnostic
 /// Adds "used by this resource" pointing at the declaration, when it is elsewhere.
 fn used_by(diagnostic: Diagnostic, resource: &Resource) -> Diagnostic {
     let origin = resource.origin;
-    let primary = diagnostic.primary().map(|label| Origin { file: label.file, span: label.span });
+    let primary = diagnostic.primary().map(|label| Origin {
+        file: label.file,
+        span: label.span,
+    });
     if primary == Some(origin) {
         return diagnostic;
     }
-    diagnostic.with_secondary(origin.file, origin.span, format!("used by `{}`", resource.address))
+    diagnostic.with_secondary(
+        origin.file,
+        origin.span,
+        format!("used by `{}`", resource.address),
+    )
 }
 
 /// The resource a value refers to: `${aws_vpc.main.id}` gives `aws_vpc.main`.
@@ -58,7 +65,12 @@ fn referenced(value: &Value) -> Option<ResourceAddress> {
     let type_name = parts.next()?;
     let name = parts.next()?;
     parts.next()?;
-    let valid = |text: &str| !text.is_empty() && text.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-');
+    let valid = |text: &str| {
+        !text.is_empty()
+            && text
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+    };
     (valid(type_name) && valid(name)).then(|| ResourceAddress {
         data,
         type_name: type_name.to_string(),

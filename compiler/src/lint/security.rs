@@ -22,16 +22,26 @@ const CREDENTIAL_WORDS: [&str; 5] = ["KEY", "SECRET", "TOKEN", "PASSWORD", "CRED
 
 fn plaintext_secrets(stack: &Stack, out: &mut Vec<Diagnostic>) {
     for resource in stack.of_type("aws_ecs_task_definition") {
-        let Some(definitions) = resource.body.value("container_definitions") else { continue };
-        let ValueKind::Json(containers) = &definitions.kind else { continue };
+        let Some(definitions) = resource.body.value("container_definitions") else {
+            continue;
+        };
+        let ValueKind::Json(containers) = &definitions.kind else {
+            continue;
+        };
         for container in containers.as_list().unwrap_or_default() {
-            let Some(environment) = container.field("environment").and_then(Value::as_list) else { continue };
+            let Some(environment) = container.field("environment").and_then(Value::as_list) else {
+                continue;
+            };
             for variable in environment {
-                let (Some(name), Some(value)) = (variable.field("name").and_then(Value::as_str), variable.field("value")) else {
+                let (Some(name), Some(value)) = (
+                    variable.field("name").and_then(Value::as_str),
+                    variable.field("value"),
+                ) else {
                     continue;
                 };
                 let upper = name.to_ascii_uppercase();
-                if !CREDENTIAL_WORDS.iter().any(|word| upper.contains(word)) || value.is_deferred() {
+                if !CREDENTIAL_WORDS.iter().any(|word| upper.contains(word)) || value.is_deferred()
+                {
                     continue;
                 }
                 out.push(used_by(
@@ -54,20 +64,35 @@ fn plaintext_secrets(stack: &Stack, out: &mut Vec<Diagnostic>) {
 
 /// The addresses a list of references names.
 fn addresses(value: Option<&Value>) -> BTreeSet<ResourceAddress> {
-    value.and_then(Value::as_list).unwrap_or_default().iter().filter_map(referenced).collect()
+    value
+        .and_then(Value::as_list)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(referenced)
+        .collect()
 }
 
 fn task_network(stack: &Stack, out: &mut Vec<Diagnostic>) {
-    let load_balancer_groups: BTreeSet<ResourceAddress> =
-        stack.of_type("aws_lb").flat_map(|lb| addresses(lb.body.value("security_groups"))).collect();
+    let load_balancer_groups: BTreeSet<ResourceAddress> = stack
+        .of_type("aws_lb")
+        .flat_map(|lb| addresses(lb.body.value("security_groups")))
+        .collect();
     let public_subnets = public_subnets(stack);
     for service in stack.of_type("aws_ecs_service") {
-        let Some(network) = block(&service.body, "network_configuration") else { continue };
+        let Some(network) = block(&service.body, "network_configuration") else {
+            continue;
+        };
         if let Some(public_ip) = network.value("assign_public_ip") {
             if public_ip.kind == ValueKind::Bool(true) {
                 out.push(used_by(
-                    at_value(Code::PublicTask, public_ip, "tasks must not get public IP addresses")
-                        .with_help("set `assign_public_ip = false`; tasks reach the internet through NAT"),
+                    at_value(
+                        Code::PublicTask,
+                        public_ip,
+                        "tasks must not get public IP addresses",
+                    )
+                    .with_help(
+                        "set `assign_public_ip = false`; tasks reach the internet through NAT",
+                    ),
                     service,
                 ));
             }
@@ -83,35 +108,69 @@ fn task_network(stack: &Stack, out: &mut Vec<Diagnostic>) {
         }
         let task_groups = addresses(network.value("security_groups"));
         for rule in stack.of_type("aws_vpc_security_group_ingress_rule") {
-            let Some(group) = rule.body.value("security_group_id").and_then(referenced) else { continue };
+            let Some(group) = rule.body.value("security_group_id").and_then(referenced) else {
+                continue;
+            };
             if !task_groups.contains(&group) {
                 continue;
             }
-            let source = rule.body.value("referenced_security_group_id").and_then(referenced);
+            let source = rule
+                .body
+                .value("referenced_security_group_id")
+                .and_then(referenced);
             if source.is_some_and(|source| load_balancer_groups.contains(&source)) {
                 continue;
             }
-            let culprit = ["cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id"]
-                .iter()
-                .find_map(|name| rule.body.value(name));
+            let culprit = [
+                "cidr_ipv4",
+                "cidr_ipv6",
+                "prefix_list_id",
+                "referenced_security_group_id",
+            ]
+            .iter()
+            .find_map(|name| rule.body.value(name));
             let diagnostic = match culprit {
-                Some(value) => at_value(Code::PublicTaskIngress, value, "tasks accept traffic from somewhere other than the load balancer"),
-                None => Diagnostic::new(Code::PublicTaskIngress, rule.origin.file, rule.origin.span, "tasks accept traffic from somewhere other than the load balancer"),
+                Some(value) => at_value(
+                    Code::PublicTaskIngress,
+                    value,
+                    "tasks accept traffic from somewhere other than the load balancer",
+                ),
+                None => Diagnostic::new(
+                    Code::PublicTaskIngress,
+                    rule.origin.file,
+                    rule.origin.span,
+                    "tasks accept traffic from somewhere other than the load balancer",
+                ),
             };
             out.push(used_by(
                 diagnostic
                     .with_label("this source may reach the tasks")
-                    .with_help("allow ingress to the tasks only from the load balancer's security group"),
+                    .with_help(
+                        "allow ingress to the tasks only from the load balancer's security group",
+                    ),
                 rule,
             ));
         }
         for group in &task_groups {
-            let Some(resource) = stack.resources.get(group) else { continue };
+            let Some(resource) = stack.resources.get(group) else {
+                continue;
+            };
             if let Some(inline) = resource.body.blocks("ingress").first() {
-                let value = inline.value("cidr_blocks").or_else(|| inline.value("from_port"));
+                let value = inline
+                    .value("cidr_blocks")
+                    .or_else(|| inline.value("from_port"));
                 let diagnostic = match value {
-                    Some(value) => at_value(Code::PublicTaskIngress, value, "the tasks' security group has an inline ingress rule"),
-                    None => Diagnostic::new(Code::PublicTaskIngress, resource.origin.file, resource.origin.span, "the tasks' security group has an inline ingress rule"),
+                    Some(value) => at_value(
+                        Code::PublicTaskIngress,
+                        value,
+                        "the tasks' security group has an inline ingress rule",
+                    ),
+                    None => Diagnostic::new(
+                        Code::PublicTaskIngress,
+                        resource.origin.file,
+                        resource.origin.span,
+                        "the tasks' security group has an inline ingress rule",
+                    ),
                 };
                 out.push(diagnostic.with_help("write ingress as `aws_vpc_security_group_ingress_rule` from the load balancer's group"));
             }
@@ -135,44 +194,82 @@ fn public_subnets(stack: &Stack) -> BTreeSet<ResourceAddress> {
     let mut public: BTreeSet<ResourceAddress> = stack
         .of_type("aws_route_table_association")
         .filter(|association| {
-            association.body.value("route_table_id").and_then(referenced).is_some_and(|table| internet_tables.contains(&table))
+            association
+                .body
+                .value("route_table_id")
+                .and_then(referenced)
+                .is_some_and(|table| internet_tables.contains(&table))
         })
         .filter_map(|association| association.body.value("subnet_id").and_then(referenced))
         .collect();
     public.extend(
         stack
             .of_type("aws_subnet")
-            .filter(|subnet| subnet.body.value("map_public_ip_on_launch").is_some_and(|v| v.kind == ValueKind::Bool(true)))
+            .filter(|subnet| {
+                subnet
+                    .body
+                    .value("map_public_ip_on_launch")
+                    .is_some_and(|v| v.kind == ValueKind::Bool(true))
+            })
             .map(|subnet| subnet.address.clone()),
     );
     public
 }
 
 fn iam(stack: &Stack, out: &mut Vec<Diagnostic>) {
-    for type_name in ["aws_iam_role_policy_attachment", "aws_iam_policy_attachment"] {
+    for type_name in [
+        "aws_iam_role_policy_attachment",
+        "aws_iam_policy_attachment",
+    ] {
         for resource in stack.of_type(type_name) {
             let value = resource.body.value("policy_arn");
             let diagnostic = match value {
-                Some(value) => at_value(Code::ManagedPolicy, value, "a managed policy is attached to a role"),
-                None => Diagnostic::new(Code::ManagedPolicy, resource.origin.file, resource.origin.span, "a managed policy is attached to a role"),
+                Some(value) => at_value(
+                    Code::ManagedPolicy,
+                    value,
+                    "a managed policy is attached to a role",
+                ),
+                None => Diagnostic::new(
+                    Code::ManagedPolicy,
+                    resource.origin.file,
+                    resource.origin.span,
+                    "a managed policy is attached to a role",
+                ),
             };
-            out.push(used_by(diagnostic.with_help("write the exact statements in an `aws_iam_role_policy`"), resource));
+            out.push(used_by(
+                diagnostic.with_help("write the exact statements in an `aws_iam_role_policy`"),
+                resource,
+            ));
         }
     }
     for role in stack.of_type("aws_iam_role") {
         if let Some(value) = role.body.value("managed_policy_arns") {
             out.push(used_by(
-                at_value(Code::ManagedPolicy, value, "managed policies are attached to a role")
-                    .with_help("write the exact statements in an `aws_iam_role_policy`"),
+                at_value(
+                    Code::ManagedPolicy,
+                    value,
+                    "managed policies are attached to a role",
+                )
+                .with_help("write the exact statements in an `aws_iam_role_policy`"),
                 role,
             ));
         }
     }
-    for policy in stack.of_type("aws_iam_role_policy").chain(stack.of_type("aws_iam_policy")) {
-        let Some(document) = policy.body.value("policy") else { continue };
-        let ValueKind::Json(document) = &document.kind else { continue };
+    for policy in stack
+        .of_type("aws_iam_role_policy")
+        .chain(stack.of_type("aws_iam_policy"))
+    {
+        let Some(document) = policy.body.value("policy") else {
+            continue;
+        };
+        let ValueKind::Json(document) = &document.kind else {
+            continue;
+        };
         let statements = match document.field("Statement") {
-            Some(statement) => statement.as_list().map(<[Value]>::to_vec).unwrap_or_else(|| vec![statement.clone()]),
+            Some(statement) => statement
+                .as_list()
+                .map(<[Value]>::to_vec)
+                .unwrap_or_else(|| vec![statement.clone()]),
             None => Vec::new(),
         };
         for statement in &statements {
@@ -198,8 +295,12 @@ fn wildcard_statement(statement: &Value, policy: &Resource, out: &mut Vec<Diagno
     for key in ["NotAction", "NotResource"] {
         if let Some(value) = statement.field(key) {
             out.push(used_by(
-                at_value(Code::WildcardIam, value, format!("`{key}` allows everything it does not name"))
-                    .with_help("list the exact actions and resources instead"),
+                at_value(
+                    Code::WildcardIam,
+                    value,
+                    format!("`{key}` allows everything it does not name"),
+                )
+                .with_help("list the exact actions and resources instead"),
                 policy,
             ));
         }
@@ -208,19 +309,29 @@ fn wildcard_statement(statement: &Value, policy: &Resource, out: &mut Vec<Diagno
     for action in &actions {
         if action.as_str().is_some_and(|text| text.contains('*')) {
             out.push(used_by(
-                at_value(Code::WildcardIam, action, format!("the action {action} is a wildcard"))
-                    .with_help("name the exact actions the task needs"),
+                at_value(
+                    Code::WildcardIam,
+                    action,
+                    format!("the action {action} is a wildcard"),
+                )
+                .with_help("name the exact actions the task needs"),
                 policy,
             ));
         }
     }
     let only_unscopable = !actions.is_empty()
-        && actions.iter().all(|action| action.as_str() == Some("ecr:GetAuthorizationToken"));
+        && actions
+            .iter()
+            .all(|action| action.as_str() == Some("ecr:GetAuthorizationToken"));
     for resource in strings(statement.field("Resource")) {
         if resource.as_str() == Some("*") && !only_unscopable {
             out.push(used_by(
-                at_value(Code::WildcardIam, resource, "the resource `*` grants these actions on everything")
-                    .with_help("name the exact ARNs; only `ecr:GetAuthorizationToken` may use `*`"),
+                at_value(
+                    Code::WildcardIam,
+                    resource,
+                    "the resource `*` grants these actions on everything",
+                )
+                .with_help("name the exact ARNs; only `ecr:GetAuthorizationToken` may use `*`"),
                 policy,
             ));
         }
@@ -230,9 +341,19 @@ fn wildcard_statement(statement: &Value, policy: &Resource, out: &mut Vec<Diagno
 fn buckets(stack: &Stack, out: &mut Vec<Diagnostic>) {
     let mut blocked = BTreeSet::new();
     for access in stack.of_type("aws_s3_bucket_public_access_block") {
-        let all_on = ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]
-            .iter()
-            .all(|name| access.body.value(name).is_some_and(|value| value.kind == ValueKind::Bool(true)));
+        let all_on = [
+            "block_public_acls",
+            "block_public_policy",
+            "ignore_public_acls",
+            "restrict_public_buckets",
+        ]
+        .iter()
+        .all(|name| {
+            access
+                .body
+                .value(name)
+                .is_some_and(|value| value.kind == ValueKind::Bool(true))
+        });
         if let (true, Some(bucket)) = (all_on, access.body.value("bucket").and_then(referenced)) {
             blocked.insert(bucket);
         }
@@ -257,7 +378,11 @@ fn buckets(stack: &Stack, out: &mut Vec<Diagnostic>) {
                 Code::UnprotectedBucket,
                 bucket.origin.file,
                 bucket.origin.span,
-                format!("bucket `{}` lacks {}", bucket.address, missing.join(" and ")),
+                format!(
+                    "bucket `{}` lacks {}",
+                    bucket.address,
+                    missing.join(" and ")
+                ),
             )
             .with_help("create buckets with the standard library's `secure_bucket` module"),
         );
@@ -281,10 +406,19 @@ fn plain_http(stack: &Stack, out: &mut Vec<Diagnostic>) {
                     Code::PlainHttp,
                     stack.origin.file,
                     stack.origin.span,
-                    format!("`{}` serves plain HTTP: no certificate is given", stack.name),
+                    format!(
+                        "`{}` serves plain HTTP: no certificate is given",
+                        stack.name
+                    ),
                 )
-                .with_secondary(listener.origin.file, listener.origin.span, "this listener forwards HTTP")
-                .with_help("set `certificate_arn` to an ACM certificate to serve HTTPS and redirect HTTP"),
+                .with_secondary(
+                    listener.origin.file,
+                    listener.origin.span,
+                    "this listener forwards HTTP",
+                )
+                .with_help(
+                    "set `certificate_arn` to an ACM certificate to serve HTTPS and redirect HTTP",
+                ),
             );
         }
     }

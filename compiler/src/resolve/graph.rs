@@ -19,14 +19,9 @@ pub struct ModuleGraph {
     pub used_names: BTreeSet<String>,
 }
 
-/// The evaluation order of a module body; `Err` when the body has a cycle.
-pub fn statement_order(
-    body: &[Stmt],
-    is_resource_type: impl Fn(&str) -> bool,
-) -> Result<Vec<usize>, ()> {
-    module_graph(body, &[], is_resource_type)
-        .order
-        .map_err(|_| ())
+/// The evaluation order of a module body; `None` when the body has a cycle.
+pub fn statement_order(body: &[Stmt], is_resource_type: impl Fn(&str) -> bool) -> Option<Vec<usize>> {
+    module_graph(body, &[], is_resource_type).order.ok()
 }
 
 pub fn module_graph(

@@ -62,7 +62,7 @@ fn describe_expected(rules: &[Rule]) -> String {
 fn rule_words(rule: Rule) -> &'static str {
     match rule {
         Rule::EOI => "end of file",
-        Rule::ident | Rule::name | Rule::attr_name | Rule::type_name => "a name",
+        Rule::ident | Rule::named | Rule::attr_name | Rule::type_name => "a name",
         Rule::string | Rule::text | Rule::escape => "a string",
         // A doc comment may start almost anything; naming it would hide what is missing.
         Rule::doc | Rule::docs => "",
@@ -95,7 +95,7 @@ fn rule_words(rule: Rule) -> &'static str {
         }
         Rule::unit => "a unit (`vcpu`, `MB`, `GB`, `MiB`, `GiB`, `days`, `%`)",
         Rule::match_arm | Rule::pattern | Rule::wildcard => "a match arm (`variant => value`)",
-        Rule::argument => "an argument",
+        Rule::argument | Rule::call_args => "an argument",
         Rule::field_access => "`.`",
         Rule::index_access => "`[`",
         _ => "an expression",

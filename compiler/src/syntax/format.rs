@@ -48,7 +48,10 @@ fn parse(text: &str) -> Option<File> {
 
 /// The comments' texts, sorted: the multiset that formatting must preserve.
 fn comment_texts(comments: &[trivia::Comment]) -> Vec<&str> {
-    let mut texts: Vec<&str> = comments.iter().map(|comment| comment.text.as_str()).collect();
+    let mut texts: Vec<&str> = comments
+        .iter()
+        .map(|comment| comment.text.as_str())
+        .collect();
     texts.sort_unstable();
     texts
 }
@@ -67,7 +70,9 @@ fn without_spans(debug: &str) -> String {
         let (before, span) = rest.split_at(at);
         out.push_str(before);
         out.push_str("Span");
-        rest = span.find('}').map_or("", |close| span.get(close + 1..).unwrap_or(""));
+        rest = span
+            .find('}')
+            .map_or("", |close| span.get(close + 1..).unwrap_or(""));
     }
     out.push_str(rest);
     out

@@ -509,29 +509,24 @@ impl Builder<'_> {
                 ExprKind::Cidr(text.to_string())
             }
             Rule::string => self.string(pair).kind,
-            Rule::name => ExprKind::Name(self.ident(next(&mut pair.into_inner()))),
             Rule::data_ref => ExprKind::DataType(self.ident(next(&mut pair.into_inner()))),
-            Rule::list => ExprKind::List(pair.into_inner().map(|item| self.expr(item)).collect()),
-            Rule::record => ExprKind::Record(self.field_inits(pair)),
-            Rule::construct => {
+            Rule::named => {
                 let mut inner = pair.into_inner();
                 let name = self.ident(next(&mut inner));
-                let fields = self.field_inits(next(&mut inner));
-                ExprKind::Construct { name, fields }
+                match inner.next() {
+                    None => ExprKind::Name(name),
+                    Some(suffix) if suffix.as_rule() == Rule::construct_body => {
+                        let fields = self.field_inits(next(&mut suffix.into_inner()));
+                        ExprKind::Construct { name, fields }
+                    }
+                    Some(suffix) => ExprKind::Call {
+                        function: name,
+                        args: suffix.into_inner().map(|argument| self.argument(argument)).collect(),
+                    },
+                }
             }
-            Rule::call => {
-                let mut inner = pair.into_inner();
-                let function = self.ident(next(&mut inner));
-                let args = inner
-                    .map(|argument| {
-                        let mut parts: Vec<Pair<'_, Rule>> = argument.into_inner().collect();
-                        let value = self.expr(parts.pop().unwrap_or_else(|| unreachable!()));
-                        let name = parts.pop().map(|name| self.ident(name));
-                        Argument { name, value }
-                    })
-                    .collect();
-                ExprKind::Call { function, args }
-            }
+            Rule::list => ExprKind::List(pair.into_inner().map(|item| self.expr(item)).collect()),
+            Rule::record => ExprKind::Record(self.field_inits(pair)),
             Rule::if_expr => {
                 let mut inner = pair.into_inner();
                 let condition = self.expr(next(&mut inner));
@@ -592,6 +587,19 @@ impl Builder<'_> {
                 }
             }
             _ => ExprKind::Null,
+        }
+    }
+
+    fn argument(&mut self, pair: Pair<'_, Rule>) -> Argument {
+        let mut parts: Vec<Pair<'_, Rule>> = pair.into_inner().collect();
+        let value = parts.pop().map(|value| self.expr(value));
+        let name = parts.pop().map(|name| self.ident(name));
+        Argument {
+            name,
+            value: value.unwrap_or(Expr {
+                kind: ExprKind::Null,
+                span: Span::default(),
+            }),
         }
     }
 

@@ -40,7 +40,7 @@ fn starts_item(line: &str, depth: i64) -> bool {
         .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
         .collect();
     let after = line[word.len()..].chars().next();
-    let is_word = word.len() > 0 && after.is_none_or(|ch| ch.is_whitespace() || ch == '"');
+    let is_word = !word.is_empty() && after.is_none_or(|ch| ch.is_whitespace() || ch == '"');
     is_word && (ALWAYS.contains(&word.as_str()) || (word == "let" && depth <= 0))
 }
 

@@ -315,5 +315,8 @@ impl Printer<'_> {
 }
 
 fn field_decl_end(field: &FieldDecl) -> usize {
-    end(field.default.as_ref().map_or(field.ty.span, |default| default.span))
+    end(field
+        .default
+        .as_ref()
+        .map_or(field.ty.span, |default| default.span))
 }

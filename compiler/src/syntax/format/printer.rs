@@ -256,7 +256,9 @@ impl<'a> Printer<'a> {
 
     /// Whether a comment starts in `start..end`.
     pub(super) fn has_comment_in(&self, start: usize, end: usize) -> bool {
-        let first = self.comments.partition_point(|comment| comment.start < start);
+        let first = self
+            .comments
+            .partition_point(|comment| comment.start < start);
         self.comments
             .get(first)
             .is_some_and(|comment| comment.start < end)
@@ -308,8 +310,17 @@ impl<'a> Printer<'a> {
         !self.at_line_start && !self.pending_newline
     }
 
+    /// Drops the spaces that end the current line (the one after `=` or `+`, say),
+    /// before a comment or a line break is put there.
+    fn trim_line_end(&mut self) {
+        while self.out.ends_with(' ') {
+            self.out.pop();
+        }
+    }
+
     fn emit(&mut self, comment: &Comment) {
         if comment.trailing && self.can_trail() {
+            self.trim_line_end();
             self.out.push(' ');
             self.out.push_str(&comment.text);
             self.pending_newline = true;
@@ -323,6 +334,7 @@ impl<'a> Printer<'a> {
             self.own_line_comments += 1;
         } else {
             // Inside an expression: a line of its own, indented as a continuation.
+            self.trim_line_end();
             self.out.push('\n');
             self.push_spaces(self.indent + INDENT);
             self.out.push_str(&comment.text);

@@ -82,7 +82,7 @@ module stack(name: String, zones: List<String>, nat: NatMode = single, cidr: Cid
     }
   }
 
-  for zone in zones {}
+  for zone in list(zones) {}
 
   if n > 2 {
     resource aws_nat_gateway main {
@@ -127,7 +127,6 @@ let   d = {
 }
 // before e
 /// Doc of e.
-// between doc and e
 let e = f(a, // after a
   b = 2)
 module m(
@@ -135,6 +134,8 @@ module m(
   p: Int, q: String = "x", // after q
 ) {
   // first in m
+  /// doc of x
+  // between doc and x
   let x = if p > 1 {
     "big"
   } else if p > 0 { "small" } else { "zero" }
@@ -262,7 +263,10 @@ fn check(name: &str, text: &str) -> String {
 
 fn assert_formats(before: &str, after: &str) {
     let formatted = check("case", before);
-    assert_eq!(formatted, after, "\n--- got ---\n{formatted}\n--- want ---\n{after}");
+    assert_eq!(
+        formatted, after,
+        "\n--- got ---\n{formatted}\n--- want ---\n{after}"
+    );
 }
 
 #[test]
@@ -296,7 +300,11 @@ fn repository_files_are_stable_and_keep_their_meaning() {
             if let Some(formatted) = format_source(&text) {
                 let name = path.display().to_string();
                 assert_eq!(tree(&text), tree(&formatted), "{name}: meaning changed");
-                assert_eq!(check(&name, &formatted), formatted, "{name}: not idempotent");
+                assert_eq!(
+                    check(&name, &formatted),
+                    formatted,
+                    "{name}: not idempotent"
+                );
             }
         }
     }
@@ -320,8 +328,250 @@ fn rag_files(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 #[test]
-fn print_samples() {
-    for sample in SAMPLES {
-        println!("{}\n=====", format_source(sample).unwrap_or_default());
+fn spacing_is_normalised() {
+    assert_formats(
+        "let x=a+b*  c-(-d)/2..e\nlet y : List< String >? = [ \"a\" ,\"b\" ]\n",
+        "let x = a + b * c - (-d) / 2..e\n\nlet y: List<String>? = [\"a\", \"b\"]\n",
+    );
+    assert_formats(
+        "let m = match x {a=>1,_=>f( a , n=2 )}\n",
+        "let m = match x { a => 1, _ => f(a, n = 2) }\n",
+    );
+    assert_formats(
+        "let c = [ for  z , i in zs : z if i>0 ]\n",
+        "let c = [for z, i in zs: z if i > 0]\n",
+    );
+}
+
+#[test]
+fn literals_are_printed_as_written() {
+    let text = "let a = [1.50, 2GB, 30  days, 10.0.0.0/16, \"tab\\t ${ x  +  \"in\" } \\$\"]\n";
+    assert_formats(text, text);
+}
+
+#[test]
+fn items_are_one_blank_line_apart_and_bodies_keep_one() {
+    assert_formats(
+        "let a = 1\n\n\n\nlet b = 2\nlet c = 3",
+        "let a = 1\n\nlet b = 2\n\nlet c = 3\n",
+    );
+    assert_formats(
+        "module m() {\n\n  let a = 1\n\n\n  let b = 2\n      let c = 3\n\n}\n",
+        "module m() {\n  let a = 1\n\n  let b = 2\n  let c = 3\n}\n",
+    );
+}
+
+#[test]
+fn equals_signs_align_within_runs() {
+    assert_formats(
+        "env e = m {\na = 1\nlong_name = {\nx = 1\n}\nb = 2\nlonger = 3\n\nc = 4 // note\n// own line\nd = 5\n/// doc\nee = 6\nf = 7\n}\n",
+        "env e = m {\n  a = 1\n  long_name = {\n    x = 1\n  }\n  b      = 2\n  longer = 3\n\n  c = 4 // note\n  // own line\n  d = 5\n  /// doc\n  ee = 6\n  f  = 7\n}\n",
+    );
+}
+
+#[test]
+fn one_line_forms_stay_when_written_so_and_fitting() {
+    assert_formats(
+        "let r = {a=1,b=2}\nlet s = {\na = 1, b = 2}\nlet l = [1,\n2]\n",
+        "let r = { a = 1, b = 2 }\n\nlet s = {\n  a = 1\n  b = 2\n}\n\nlet l = [\n  1,\n  2,\n]\n",
+    );
+    let long = format!("let l = [\"{}\", \"{}\"]\n", "a".repeat(50), "b".repeat(50));
+    let broken = format!(
+        "let l = [\n  \"{}\",\n  \"{}\",\n]\n",
+        "a".repeat(50),
+        "b".repeat(50)
+    );
+    assert_formats(&long, &broken);
+    assert_formats(
+        "let x = if a { 1 } else { if b { 2 } else { 3 } }\nlet y = if a {\n1 } else { 2 }\n",
+        "let x = if a { 1 } else if b { 2 } else { 3 }\n\nlet y = if a {\n  1\n} else {\n  2\n}\n",
+    );
+}
+
+#[test]
+fn module_parameters_break_when_too_long() {
+    assert_formats(
+        "module m(a: Int, b: String = \"x\") {}\n",
+        "module m(a: Int, b: String = \"x\") {}\n",
+    );
+    let long = "module network_stack(name: String, zones: List<Zone>, nat: NatMode = single, cidr: Cidr = 10.0.0.0/16) {\nlet x = 1\n}\n";
+    assert_formats(
+        long,
+        "module network_stack(\n  name: String,\n  zones: List<Zone>,\n  nat: NatMode = single,\n  cidr: Cidr = 10.0.0.0/16,\n) {\n  let x = 1\n}\n",
+    );
+}
+
+#[test]
+fn comments_stay_where_they_were() {
+    assert_formats(
+        "// head\nlet a = [1, // one\n2] // after\n\n\n// about b\n/// Doc of b.\nlet b = f(x, // x\n  // own\n  y)\n// tail\n",
+        "// head\nlet a = [\n  1, // one\n  2,\n] // after\n\n// about b\n/// Doc of b.\nlet b = f(\n  x, // x\n  // own\n  y,\n)\n// tail\n",
+    );
+    assert_formats(
+        "let w = a + // mid\n  b\nlet v = {} // empty\n",
+        "let w = a + // mid\n  b\n\nlet v = {} // empty\n",
+    );
+    assert_formats("// only a comment\n\n\n", "// only a comment\n");
+    assert_formats("", "");
+}
+
+#[test]
+fn files_with_syntax_errors_are_refused() {
+    assert_eq!(format_source("let = 1\n"), None);
+    assert_eq!(format_source("let a = 1\nmodule m( {\n"), None);
+    assert_eq!(format_source("import \"${x}\"\n"), None);
+}
+
+/// A xorshift generator: deterministic, no dependency.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
     }
+
+    fn below(&mut self, bound: usize) -> usize {
+        (self.next() % bound.max(1) as u64) as usize
+    }
+}
+
+/// Deletes, duplicates or inserts a few characters at random.
+fn mutate(random: &mut Random, text: &str) -> String {
+    const INSERTED: &[char] = &[
+        '{', '}', '[', ']', '(', ')', '"', ',', '=', '/', '\n', ' ', '#', '$', '.', ':', '<', '>',
+        '!', '-', '+', '*', '%', '_', 'a', '1', '\\', 'é',
+    ];
+    let mut chars: Vec<char> = text.chars().collect();
+    for _ in 0..1 + random.below(3) {
+        let at = random.below(chars.len() + 1);
+        match random.below(3) {
+            0 => {
+                let end = (at + 1 + random.below(4)).min(chars.len());
+                chars.drain(at.min(end)..end);
+            }
+            1 => {
+                let end = (at + 1 + random.below(12)).min(chars.len());
+                let copied: Vec<char> = chars.get(at..end).unwrap_or(&[]).to_vec();
+                chars.splice(at..at, copied);
+            }
+            _ => {
+                let inserted = INSERTED[random.below(INSERTED.len())];
+                chars.insert(at, inserted);
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// The samples cut into items: small inputs keep the mutation test fast, since the
+/// parser is slow in debug builds.
+fn sample_items() -> Vec<&'static str> {
+    SAMPLES
+        .iter()
+        .flat_map(|sample| {
+            crate::syntax::split::item_chunks(sample)
+                .into_iter()
+                .filter_map(|range| sample.get(range))
+        })
+        .filter(|item| !item.trim().is_empty())
+        .collect()
+}
+
+#[test]
+fn mutated_samples_never_panic_and_format_stably() {
+    let items = sample_items();
+    let mut random = Random(0x2545_f491_4f6c_dd1d);
+    let mut accepted = 0;
+    for _ in 0..3000 {
+        let item = items[random.below(items.len())];
+        let mutated = mutate(&mut random, item);
+        if let Some(formatted) = format_source(&mutated) {
+            accepted += 1;
+            assert_eq!(
+                format_source(&formatted).as_deref(),
+                Some(formatted.as_str()),
+                "not idempotent on:\n{mutated}"
+            );
+        }
+    }
+    // The test means something only if many mutants still parse.
+    assert!(accepted > 500, "only {accepted} mutants were accepted");
+}
+
+#[test]
+fn timing() {
+    let t = std::time::Instant::now();
+    for _ in 0..20 {
+        let _ = parse(FileId(0), EVERYTHING);
+    }
+    println!("parse {:?}", t.elapsed() / 20);
+    let t = std::time::Instant::now();
+    for _ in 0..20 {
+        let _ = format_source(EVERYTHING);
+    }
+    println!("format {:?}", t.elapsed() / 20);
+}
+
+#[test]
+fn debug_diagnostics() {
+    for sample in SAMPLES {
+        for d in parse(FileId(0), sample).diagnostics {
+            let at = d.labels[0].span.start as usize;
+            println!(
+                "{} at {:?}",
+                d.message,
+                &sample[at.saturating_sub(30)..at + 10]
+            );
+        }
+    }
+}
+
+#[test]
+#[ignore]
+fn stress() {
+    let items = sample_items();
+    let mut refused_clean = 0;
+    let mut accepted = 0;
+    let mut unstable = 0;
+    for seed in 1..40u64 {
+        let mut random = Random(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+        for round in 0..3000 {
+            let mutated = if round % 2 == 0 {
+                let pick = random.below(items.len());
+                mutate(&mut random, items[pick])
+            } else {
+                let pick = random.below(SAMPLES.len());
+                mutate(&mut random, SAMPLES[pick])
+            };
+            let clean = parse(FileId(0), &mutated)
+                .diagnostics
+                .iter()
+                .all(|d| d.code != crate::diagnostics::Code::SyntaxError);
+            match format_source(&mutated) {
+                Some(formatted) => {
+                    accepted += 1;
+                    if format_source(&formatted).as_deref() != Some(formatted.as_str()) {
+                        unstable += 1;
+                        if unstable < 4 {
+                            println!(
+                                "UNSTABLE\n{mutated}\n---\n{formatted}\n---\n{:?}",
+                                format_source(&formatted)
+                            );
+                        }
+                    }
+                }
+                None if clean => {
+                    refused_clean += 1;
+                    if refused_clean < 6 {
+                        println!("REFUSED CLEAN\n{mutated}\n=========");
+                    }
+                }
+                None => {}
+            }
+        }
+    }
+    println!("accepted {accepted} refused_clean {refused_clean} unstable {unstable}");
 }
