@@ -159,10 +159,10 @@ fn run_compile(args: &CompileArgs, out: Option<Option<PathBuf>>) -> ExitCode {
         );
         return ExitCode::from(EXIT_COMPILE_ERRORS);
     }
-    if compilation.stacks.is_empty() {
-        return usage_error("the files declare no environment (`env NAME = MODULE { ... }`)");
-    }
     let Some(out) = out else {
+        if compilation.stacks.is_empty() {
+            eprintln!("checked: no errors; the files declare no environment");
+        }
         for stack in &compilation.stacks {
             eprintln!(
                 "checked {} ({} resources)",
@@ -171,6 +171,9 @@ fn run_compile(args: &CompileArgs, out: Option<Option<PathBuf>>) -> ExitCode {
         }
         return ExitCode::SUCCESS;
     };
+    if compilation.stacks.is_empty() {
+        return usage_error("the files declare no environment (`env NAME = MODULE { ... }`)");
+    }
     let several = compilation.stacks.len() > 1;
     for stack in &compilation.stacks {
         let dir = match (&out, several) {

@@ -29,6 +29,11 @@ pub(super) fn describe_pest_error(
     };
     let expected = match &error.variant {
         ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
+        // pest's own guard against deep recursion.
+        ErrorVariant::CustomError { message } if message.contains("limit reached") => {
+            return Diagnostic::new(Code::SyntaxError, file, span, "this item nests too deeply to read")
+                .with_help("split deeply nested expressions into several `let`s");
+        }
         ErrorVariant::CustomError { message } => message.clone(),
     };
     let mut diagnostic = Diagnostic::new(
@@ -95,7 +100,9 @@ fn rule_words(rule: Rule) -> &'static str {
         }
         Rule::unit => "a unit (`vcpu`, `MB`, `GB`, `MiB`, `GiB`, `days`, `%`)",
         Rule::match_arm | Rule::pattern | Rule::wildcard => "a match arm (`variant => value`)",
-        Rule::argument | Rule::call_args => "an argument",
+        Rule::argument => "an argument",
+        Rule::call_args => "`(`",
+        Rule::construct_body => "`{`",
         Rule::field_access => "`.`",
         Rule::index_access => "`[`",
         _ => "an expression",

@@ -26,6 +26,8 @@ pub(super) fn parse_chunk(
                 base,
                 file,
                 diagnostics,
+                depth: 0,
+                too_deep: false,
             };
             builder.chunk(chunk_pair)
         }
@@ -36,10 +38,16 @@ pub(super) fn parse_chunk(
     }
 }
 
+/// How deeply expressions may nest (brackets, operators, `.field` chains). Deeper input
+/// is rejected here, so that no later phase can overflow its stack on it.
+const MAX_NESTING: usize = 200;
+
 struct Builder<'d> {
     base: usize,
     file: FileId,
     diagnostics: &'d mut Vec<Diagnostic>,
+    depth: usize,
+    too_deep: bool,
 }
 
 /// The next inner pair; the grammar guarantees it exists wherever this is called.
@@ -391,44 +399,61 @@ impl Builder<'_> {
 
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
         let span = self.span(&pair);
+        // Operator chains, prefix operators and `.field` chains build nested trees.
+        let width = match pair.as_rule() {
+            Rule::expr => pair.clone().into_inner().count() / 2,
+            Rule::operand | Rule::postfix_expr => pair.clone().into_inner().count() - 1,
+            _ => 0,
+        };
+        if self.depth + width > MAX_NESTING {
+            return self.nested_too_deeply(span);
+        }
+        self.depth += 1;
+        let expr = self.expr_at_depth(pair, span);
+        self.depth -= 1;
+        expr
+    }
+
+    /// Reports, once per item, an expression nested deeper than `MAX_NESTING`.
+    fn nested_too_deeply(&mut self, span: Span) -> Expr {
+        if !self.too_deep {
+            self.too_deep = true;
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::SyntaxError,
+                    self.file,
+                    span,
+                    format!("this expression nests more than {MAX_NESTING} levels deep"),
+                )
+                .with_help("split it into several `let`s"),
+            );
+        }
+        Expr {
+            kind: ExprKind::Null,
+            span,
+        }
+    }
+
+    fn expr_at_depth(&mut self, pair: Pair<'_, Rule>, span: Span) -> Expr {
         match pair.as_rule() {
-            Rule::expr => self.expr(next(&mut pair.into_inner())),
-            Rule::range_expr => {
-                let mut inner = pair.into_inner();
-                let start = self.expr(next(&mut inner));
-                match inner.next() {
-                    None => start,
-                    Some(_op) => {
-                        let end = self.expr(next(&mut inner));
-                        Expr {
-                            kind: ExprKind::Range {
-                                start: Box::new(start),
-                                end: Box::new(end),
-                            },
-                            span,
-                        }
+            Rule::expr => {
+                let mut operands = Vec::new();
+                let mut operators = Vec::new();
+                for part in pair.into_inner() {
+                    match part.as_rule() {
+                        Rule::operand => operands.push(self.expr(part)),
+                        _ => operators.push(infix(part.as_str())),
                     }
                 }
+                let mut operands = operands.into_iter();
+                let first = operands.next().unwrap_or(Expr {
+                    kind: ExprKind::Null,
+                    span,
+                });
+                let mut rest = operators.into_iter().zip(operands).peekable();
+                climb(first, &mut rest, 0)
             }
-            Rule::or_expr | Rule::and_expr | Rule::cmp_expr | Rule::add_expr | Rule::mul_expr => {
-                let mut inner = pair.into_inner();
-                let mut left = self.expr(next(&mut inner));
-                while let Some(op) = inner.next() {
-                    let right = self.expr(next(&mut inner));
-                    let op = binary_op(op.as_str());
-                    let span = left.span.to(right.span);
-                    left = Expr {
-                        kind: ExprKind::Binary {
-                            op,
-                            left: Box::new(left),
-                            right: Box::new(right),
-                        },
-                        span,
-                    };
-                }
-                left
-            }
-            Rule::unary_expr => {
+            Rule::operand => {
                 let mut ops = Vec::new();
                 let mut operand = None;
                 for part in pair.into_inner() {
@@ -479,6 +504,17 @@ impl Builder<'_> {
                 expr
             }
             _ => {
+                // `named` ends with an optional suffix, so its pair may hold the
+                // whitespace after the name: measure what was read instead.
+                let span = match pair.as_rule() {
+                    Rule::named => pair
+                        .clone()
+                        .into_inner()
+                        .map(|part| self.span(&part))
+                        .reduce(Span::to)
+                        .unwrap_or(span),
+                    _ => span,
+                };
                 let kind = self.primary(pair);
                 Expr { kind, span }
             }
@@ -623,6 +659,74 @@ fn push_text(parts: &mut Vec<StrPart>, text: &str) {
     } else {
         parts.push(StrPart::Text(text.to_string()));
     }
+}
+
+/// An infix operator: `..` or a binary operator.
+#[derive(Clone, Copy)]
+enum Infix {
+    Range,
+    Binary(BinaryOp),
+}
+
+impl Infix {
+    fn precedence(self) -> u8 {
+        match self {
+            Infix::Range => 1,
+            Infix::Binary(BinaryOp::Or) => 2,
+            Infix::Binary(BinaryOp::And) => 3,
+            Infix::Binary(
+                BinaryOp::Eq
+                | BinaryOp::NotEq
+                | BinaryOp::Less
+                | BinaryOp::LessEq
+                | BinaryOp::Greater
+                | BinaryOp::GreaterEq,
+            ) => 4,
+            Infix::Binary(BinaryOp::Add | BinaryOp::Sub) => 5,
+            Infix::Binary(BinaryOp::Mul | BinaryOp::Div) => 6,
+        }
+    }
+}
+
+fn infix(symbol: &str) -> Infix {
+    if symbol == ".." {
+        Infix::Range
+    } else {
+        Infix::Binary(binary_op(symbol))
+    }
+}
+
+/// Precedence climbing over `left (op operand)*`: every operator is left-associative.
+fn climb<I>(mut left: Expr, rest: &mut std::iter::Peekable<I>, min_precedence: u8) -> Expr
+where
+    I: Iterator<Item = (Infix, Expr)>,
+{
+    while let Some((op, _)) = rest.peek() {
+        let precedence = op.precedence();
+        if precedence < min_precedence {
+            break;
+        }
+        let Some((op, mut right)) = rest.next() else {
+            break;
+        };
+        while rest.peek().is_some_and(|(next, _)| next.precedence() > precedence) {
+            right = climb(right, rest, precedence + 1);
+        }
+        let span = left.span.to(right.span);
+        let kind = match op {
+            Infix::Range => ExprKind::Range {
+                start: Box::new(left),
+                end: Box::new(right),
+            },
+            Infix::Binary(op) => ExprKind::Binary {
+                op,
+                left: Box::new(left),
+                right: Box::new(right),
+            },
+        };
+        left = Expr { kind, span };
+    }
+    left
 }
 
 fn binary_op(symbol: &str) -> BinaryOp {

@@ -231,10 +231,12 @@ impl Printer<'_> {
         }
         match &expr.kind {
             ExprKind::List(items) => {
-                self.bracketed(("[", "]"), closing(expr.span), items, ",", |p, item| {
-                    p.expr(item);
-                    None
-                });
+                if !self.hug_list(expr, items) {
+                    self.bracketed(("[", "]"), closing(expr.span), items, ",", |p, item| {
+                        p.expr(item);
+                        None
+                    });
+                }
             }
             ExprKind::Record(fields) => self.record_body(closing(expr.span), fields),
             ExprKind::Construct { name, fields } => {
@@ -243,21 +245,20 @@ impl Printer<'_> {
                 self.record_body(closing(expr.span), fields);
             }
             ExprKind::Call { function, args } => {
-                self.write(&function.name);
-                self.bracketed(("(", ")"), closing(expr.span), args, ",", |p, arg| {
-                    p.argument(arg);
-                    None
-                });
+                if !self.hug_call(expr, &function.name, args) {
+                    self.write(&function.name);
+                    self.bracketed(("(", ")"), closing(expr.span), args, ",", |p, arg| {
+                        p.argument(arg);
+                        None
+                    });
+                }
             }
             ExprKind::If { .. } => self.broken_if(expr),
             ExprKind::Match { scrutinee, arms } => {
                 self.write("match ");
                 self.expr(scrutinee);
                 self.write(" ");
-                self.bracketed(("{", "}"), closing(expr.span), arms, ",", |p, arm| {
-                    p.arm(arm);
-                    None
-                });
+                self.bracketed(("{", "}"), closing(expr.span), arms, "", Printer::arm);
             }
             ExprKind::Comprehension { .. } => self.broken_comprehension(expr),
             ExprKind::Field { target, field } => {
@@ -325,7 +326,7 @@ impl Printer<'_> {
 
     pub(super) fn field_init(&mut self, field: &FieldInit) -> Option<Align> {
         // Keys are printed as written: a quoted key keeps its quotes.
-        let align = self.key_equals(self.source(field.key.span));
+        let align = self.aligned_key(self.source(field.key.span), " = ");
         self.expr(&field.value);
         Some(align)
     }
@@ -338,10 +339,81 @@ impl Printer<'_> {
         self.expr(&argument.value);
     }
 
-    fn arm(&mut self, arm: &MatchArm) {
-        self.write(arm.pattern.as_ref().map_or("_", |name| name.name.as_str()));
-        self.write(" => ");
+    /// `pattern => value`, with `=>` aligned like the `=` of fields.
+    fn arm(&mut self, arm: &MatchArm) -> Option<Align> {
+        let pattern = arm.pattern.as_ref().map_or("_", |name| name.name.as_str());
+        let align = self.aligned_key(pattern, " => ");
         self.expr(&arm.value);
+        Some(align)
+    }
+
+    /// `f(a, b, {` ... `})`: a call whose last argument is a bracketed form that breaks
+    /// anyway keeps its other arguments on the first line and closes on the last one.
+    /// Returns false, printing nothing, when the call must be broken one argument per line.
+    fn hug_call(&mut self, call: &Expr, function: &str, args: &[Argument]) -> bool {
+        let Some((last, others)) = args.split_last() else {
+            return false;
+        };
+        let mut prefix = format!("{function}(");
+        for arg in others {
+            // Comments among these arguments are ruled out by `can_hug`.
+            let Some(()) = self.flat_argument(arg, &mut prefix) else {
+                return false;
+            };
+            prefix.push_str(", ");
+        }
+        if let Some(name) = &last.name {
+            prefix.push_str(&name.name);
+            prefix.push_str(" = ");
+        }
+        let last_start = super::printer::Element::start(last, self.text);
+        let huggable = self.can_hug(call, &last.value, last_start, width(&prefix));
+        if huggable {
+            self.write(&prefix);
+            self.expr(&last.value);
+            self.write(")");
+        }
+        huggable
+    }
+
+    /// `[{` ... `}]`: a list of one record that breaks anyway.
+    fn hug_list(&mut self, list: &Expr, items: &[Expr]) -> bool {
+        let [item] = items else {
+            return false;
+        };
+        let record = matches!(
+            item.kind,
+            ExprKind::Record(_) | ExprKind::Construct { .. }
+        );
+        let huggable = record && self.can_hug(list, item, start(item.span), 1);
+        if huggable {
+            self.write("[");
+            self.expr(item);
+            self.write("]");
+        }
+        huggable
+    }
+
+    /// Whether `inner`, the last element of `outer`, can be printed after `prefix_width`
+    /// characters of `outer` on the current line: it is a bracketed form, no comment sits
+    /// around it, and it breaks anyway (it cannot be on one line, or does not fit there
+    /// with the closing bracket after it). When it would fit, the outer form is broken one
+    /// element per line instead, so that the choice is the same when formatting again.
+    fn can_hug(&self, outer: &Expr, inner: &Expr, inner_start: usize, prefix_width: usize) -> bool {
+        let bracketed = matches!(
+            inner.kind,
+            ExprKind::List(_)
+                | ExprKind::Record(_)
+                | ExprKind::Construct { .. }
+                | ExprKind::Comprehension { .. }
+        );
+        let lonely = !self.has_comment_in(start(outer.span), inner_start)
+            && !self.has_comment_in(end(inner.span), end(outer.span));
+        let breaks = self
+            .flat(inner)
+            .is_none_or(|flat| !self.fits(prefix_width + width(&flat) + 1));
+        // The opening bracket must fit after the prefix.
+        bracketed && lonely && breaks && self.fits(prefix_width + 1)
     }
 
     /// `if a {` / `} else if b {` / `} else {` / `}`, each branch on its own lines. An

@@ -3,7 +3,7 @@
 use super::printer::{closing, end, start, width, Align, Printer};
 use super::trivia;
 use crate::syntax::ast::{
-    Block, BlockEntry, ConfigBlock, EnumDecl, FieldDecl, File, Ident, Item, ItemKind, LetDecl,
+    Block, BlockEntry, Expr, ExprKind, ConfigBlock, EnumDecl, FieldDecl, File, Ident, Item, ItemKind, LetDecl,
     ModuleDecl, ResourceDecl, ResourceName, Stmt, StmtKind, TypeExpr,
 };
 
@@ -15,7 +15,14 @@ impl Printer<'_> {
             let start = start(item.span);
             self.flush_trailing(start);
             self.newline();
-            if position > 0 {
+            // Imports form one paragraph; every other item is a paragraph of its own.
+            let import_group = matches!(item.kind, ItemKind::Import(_))
+                && position > 0
+                && matches!(
+                    file.items.get(position - 1).map(|item| &item.kind),
+                    Some(ItemKind::Import(_))
+                );
+            if position > 0 && !import_group {
                 self.blank_line();
             }
             self.flush_before(start);
@@ -40,9 +47,11 @@ impl Printer<'_> {
             ItemKind::Fn(decl) => {
                 self.write("fn ");
                 self.ident(&decl.name);
-                // The parameters are followed by `: Result =` on their line.
+                // The parameters are followed by `: Result = ` and the body's opening on
+                // their line.
                 let result = self.flat_type(&decl.result);
-                self.params(&decl.name, &decl.params, width(&result) + 4);
+                let suffix = width(&result) + 5 + opening_width(&decl.body);
+                self.params(&decl.name, &decl.params, suffix);
                 self.write(": ");
                 self.type_expr(&decl.result);
                 self.write(" = ");
@@ -84,7 +93,8 @@ impl Printer<'_> {
         self.expr(&decl.value);
     }
 
-    /// `enum Name { a, b }` when written on one line and it fits, else one variant per line.
+    /// `enum Name { a, b }` when written on one line and it fits, else one variant per line
+    /// (without commas, like the fields of a record).
     fn enum_decl(&mut self, decl: &EnumDecl, close_at: usize) {
         self.write("enum ");
         self.ident(&decl.name);
@@ -92,7 +102,7 @@ impl Printer<'_> {
         let flat = self.flat_variants(decl, close_at);
         match flat {
             Some(flat) if self.fits(width(&flat)) => self.write(&flat),
-            _ => self.bracketed(("{", "}"), close_at, &decl.variants, ",", |p, variant| {
+            _ => self.bracketed(("{", "}"), close_at, &decl.variants, "", |p, variant| {
                 p.ident(&variant.name);
                 None
             }),
@@ -299,7 +309,7 @@ impl Printer<'_> {
             "",
             |p, entry| match entry {
                 BlockEntry::Attribute { name, value } => {
-                    let align = p.key_equals(&name.name);
+                    let align = p.aligned_key(&name.name, " = ");
                     p.expr(value);
                     Some(align)
                 }
@@ -311,6 +321,20 @@ impl Printer<'_> {
                 }
             },
         );
+    }
+}
+
+/// The width of what a breakable expression puts on its first line when broken (`Name {`,
+/// `name(`, `[`), from the tree alone so that the layout before it does not depend on how
+/// the expression happens to be written.
+fn opening_width(expr: &Expr) -> usize {
+    match &expr.kind {
+        ExprKind::Construct { name, .. } => width(&name.name) + 2,
+        ExprKind::Call { function, .. } => width(&function.name) + 1,
+        ExprKind::List(_) | ExprKind::Record(_) | ExprKind::Comprehension { .. } => 1,
+        ExprKind::If { .. } => 2,
+        ExprKind::Match { .. } => 5,
+        _ => 0,
     }
 }
 

@@ -428,14 +428,15 @@ impl<'a> Printer<'a> {
         alignment.apply(&mut self.out);
     }
 
-    /// Prints `key = ` and says where to pad it; the caller prints the value.
-    pub(super) fn key_equals(&mut self, key: &str) -> Align {
+    /// Prints `key` and `separator` (` = `, ` => `) and says where to pad the key; the
+    /// caller prints the value.
+    pub(super) fn aligned_key(&mut self, key: &str, separator: &str) -> Align {
         self.write(key);
         let align = Align {
             at: self.out.len(),
             width: width(key),
         };
-        self.write(" = ");
+        self.write(separator);
         align
     }
 }
