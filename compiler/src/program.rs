@@ -65,7 +65,8 @@ impl Stdlib {
         }
     }
 
-    fn read(&self, name: &str) -> Option<Arc<str>> {
+    /// The text of the standard-library file `name` (relative to its root).
+    pub fn read(&self, name: &str) -> Option<Arc<str>> {
         match self {
             Stdlib::Embedded => crate::stdlib::FILES
                 .iter()
@@ -120,6 +121,8 @@ pub struct Program {
     /// Each file's own top-level names.
     declared: Vec<BTreeMap<String, ItemRef>>,
     stdlib_names: BTreeMap<String, ItemRef>,
+    /// The enums declaring each variant name, for bare variants such as `per_zone`.
+    variants: BTreeMap<String, Vec<ItemRef>>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -312,6 +315,11 @@ impl Program {
                     continue;
                 }
                 names.insert(name.name.clone(), reference);
+                if let ItemKind::Enum(decl) = &item.kind {
+                    for variant in &decl.variants {
+                        self.variants.entry(variant.name.name.clone()).or_default().push(reference);
+                    }
+                }
                 if file.is_stdlib {
                     self.stdlib_names
                         .entry(name.name.clone())
@@ -346,6 +354,22 @@ impl Program {
             .iter()
             .find_map(|import| self.declared[import.0 as usize].get(name).copied());
         imported.or_else(|| self.stdlib_names.get(name).copied())
+    }
+
+    /// The enum visible from `file` that has a variant `name`, if exactly one has.
+    pub fn enum_of_variant(&self, file: FileId, name: &str) -> Option<ItemRef> {
+        let mut visible = self
+            .variants
+            .get(name)?
+            .iter()
+            .copied()
+            .filter(|enum_ref| {
+                self.item(*enum_ref)
+                    .name()
+                    .is_some_and(|enum_name| self.lookup(file, &enum_name.name) == Some(*enum_ref))
+            });
+        let first = visible.next()?;
+        visible.next().is_none().then_some(first)
     }
 
     /// Every top-level name `file` can see, for suggestions and completion.

@@ -25,9 +25,10 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         .unwrap_or_default();
     let temporary: PathBuf = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
+        // The rename makes the new file appear whole or not at all; no fsync, which
+        // would cost more than the whole compilation and protects only against power loss.
         let mut file = std::fs::File::create(&temporary)?;
         file.write_all(contents)?;
-        file.sync_all()?;
         std::fs::rename(&temporary, path)
     })();
     if result.is_err() {

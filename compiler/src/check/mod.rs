@@ -483,16 +483,7 @@ impl Checker<'_> {
     }
 
     fn is_variant(&self, name: &str) -> bool {
-        self.program
-            .visible_names(self.file)
-            .into_iter()
-            .any(|(_, item)| match &self.program.item(item).kind {
-                ItemKind::Enum(decl) => decl
-                    .variants
-                    .iter()
-                    .any(|variant| variant.name.name == name),
-                _ => false,
-            })
+        self.program.enum_of_variant(self.file, name).is_some()
     }
 
     fn is_resource_type(&self, name: &str) -> bool {

@@ -308,28 +308,15 @@ impl Evaluator<'_> {
 
     /// A bare name that is a variant of exactly one enum visible from `file`.
     fn variant(&mut self, name: &str, file: FileId, span: Span) -> Option<Value> {
-        let mut found = None;
-        for (_, item_ref) in self.program.visible_names(file) {
-            if let ItemKind::Enum(decl) = &self.program.item(item_ref).kind {
-                if decl
-                    .variants
-                    .iter()
-                    .any(|variant| variant.name.name == name)
-                {
-                    found = Some(decl.name.name.clone());
-                    break;
-                }
-            }
-        }
-        found.map(|enum_name| {
-            Value::new(
-                ValueKind::Enum {
-                    enum_name: enum_name.into(),
-                    variant: name.into(),
-                },
-                Origin { file, span },
-            )
-        })
+        let enum_ref = self.program.enum_of_variant(file, name)?;
+        let enum_name = self.program.item(enum_ref).name()?.name.as_str();
+        Some(Value::new(
+            ValueKind::Enum {
+                enum_name: enum_name.into(),
+                variant: name.into(),
+            },
+            Origin { file, span },
+        ))
     }
 
     pub(crate) fn unknown_name(&mut self, file: FileId, ident: &Ident, what: &str) -> Reported {

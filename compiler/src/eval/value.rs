@@ -107,6 +107,9 @@ impl Deferred {
 /// Escapes the template sequences `${` and `%{`, so that no user text is ever read by
 /// Terraform as an interpolation or a directive.
 pub fn escape_template(text: &str) -> String {
+    if !text.contains(['$', '%']) {
+        return text.to_string();
+    }
     text.replace("${", "$${").replace("%{", "%%{")
 }
 
