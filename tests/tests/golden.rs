@@ -41,6 +41,10 @@ fn collect_cases(dir: &Path, cases: &mut Vec<PathBuf>) {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
+            // `cases/ide/` holds the language server's feature fixtures, run by the lsp crate.
+            if path.file_name().is_some_and(|name| name == "ide") {
+                continue;
+            }
             if path.join("main.rag").is_file() {
                 cases.push(path);
             } else if path.extension().is_none_or(|ext| ext != "stacks") {

@@ -99,6 +99,9 @@ codes! {
     UnknownFunction = "RAG0212", "unknown-function", Error;
     /// A reference names a resource that the module does not declare.
     UnknownResource = "RAG0213", "unknown-resource", Error;
+    /// A name that Terraform reserves: variables cannot be called `source`, `version`,
+    /// `providers`, `count`, `for_each`, `lifecycle`, `depends_on` or `locals`.
+    ReservedName = "RAG0214", "reserved-name", Error;
 
     /// A value does not have the type its place requires. The message names both types.
     TypeMismatch = "RAG0301", "type-mismatch", Error;

@@ -58,11 +58,13 @@ pub fn emit(stack: &Stack) -> Vec<EmittedFile> {
         for (name, variable) in &stack.variables {
             let mut entry = Map::new();
             entry.insert("type".into(), json!(variable.type_constraint));
-            if let Some(default) = &variable.default {
-                entry.insert("default".into(), value(default));
+            // Defaults and descriptions are literals that Terraform does not interpolate,
+            // so they are written without template escapes.
+            if let Some(default) = variable.default.as_ref().and_then(crate::eval::to_json) {
+                entry.insert("default".into(), default);
             }
             if let Some(description) = &variable.description {
-                entry.insert("description".into(), json!(escape_template(description)));
+                entry.insert("description".into(), json!(description));
             }
             variables.insert(name.clone(), Json::Object(entry));
         }
@@ -110,7 +112,7 @@ pub fn emit(stack: &Stack) -> Vec<EmittedFile> {
             let mut entry = Map::new();
             entry.insert("value".into(), value(&output.value));
             if let Some(description) = &output.description {
-                entry.insert("description".into(), json!(escape_template(description)));
+                entry.insert("description".into(), json!(description));
             }
             outputs.insert(name.clone(), Json::Object(entry));
         }
@@ -197,6 +199,8 @@ fn json_document(inner: &Value) -> String {
 /// when some unknown value is not a plain string reference.
 fn json_template(value: &Value) -> Option<String> {
     Some(match &value.kind {
+        // Only a string may sit inside a JSON string.
+        ValueKind::Deferred(deferred) if !deferred.is_string => return None,
         ValueKind::Deferred(deferred) => {
             let mut text = String::from("\"");
             for part in &deferred.parts {

@@ -149,6 +149,8 @@ impl Evaluator<'_> {
         let mut deferred = false;
         // A string built from a value written elsewhere is blamed on that value.
         let mut blamed = origin;
+        // A template holding one interpolation and no text is that value, of its type.
+        let mut lone_string = false;
         for part in parts {
             match part {
                 StrPart::Text(text) => push_literal(&mut template, text),
@@ -160,6 +162,7 @@ impl Evaluator<'_> {
                     match &value.kind {
                         ValueKind::Deferred(inner) => {
                             deferred = true;
+                            lone_string = inner.is_string;
                             for piece in &inner.parts {
                                 match piece {
                                     TemplatePart::Literal(text) => {
@@ -182,7 +185,10 @@ impl Evaluator<'_> {
         let origin = blamed;
         if deferred {
             return Ok(Value::new(
-                ValueKind::Deferred(Rc::new(Deferred { parts: template })),
+                ValueKind::Deferred(Rc::new(Deferred {
+                    is_string: lone_string || !matches!(template.as_slice(), [TemplatePart::Interpolation(_)]),
+                    parts: template,
+                })),
                 origin,
             ));
         }
@@ -561,10 +567,15 @@ impl Evaluator<'_> {
                 return Err(self.report(diagnostic));
             }
         }
-        Ok(Value::deferred(
-            format!("{address}.{}", attribute.name),
-            origin,
-        ))
+        let expression = format!("{address}.{}", attribute.name);
+        let is_string = schema
+            .and_then(|schema| schema.attribute(&attribute.name))
+            .is_some_and(|schema| schema.ty == crate::schema::TfType::String);
+        Ok(if is_string {
+            Value::deferred_string(expression, origin)
+        } else {
+            Value::deferred(expression, origin)
+        })
     }
 
     fn index(&mut self, target: &Expr, index: &Expr, scope: &Scope, origin: Origin) -> Eval<Value> {
@@ -702,7 +713,7 @@ impl Evaluator<'_> {
             (BinaryOp::Sub, V::Number(a), V::Number(b)) => V::Number(a - b),
             (BinaryOp::Mul, V::Number(a), V::Number(b)) => V::Number(a * b),
             (BinaryOp::Div, V::Number(_), V::Number(b))
-            | (BinaryOp::Div, V::Quantity(..), V::Number(b))
+            | (BinaryOp::Div, V::Quantity(..), V::Number(b) | V::Quantity(b, _))
                 if *b == 0.0 =>
             {
                 return Err(self.report(
@@ -1026,12 +1037,14 @@ fn quantity(value: f64, unit: Unit) -> ValueKind {
 /// `$${`, so such a `$` becomes an interpolation of its own.
 fn push_interpolation(template: &mut Vec<TemplatePart>, part: TemplatePart) {
     if let Some(TemplatePart::Literal(last)) = template.last_mut() {
-        if last.ends_with('$') {
-            last.pop();
+        // Every trailing `$` moves: one left behind would pair with the next `$`.
+        let kept = last.trim_end_matches('$').len();
+        if kept < last.len() {
+            let dollars = last.split_off(kept);
             if last.is_empty() {
                 template.pop();
             }
-            template.push(TemplatePart::Interpolation("\"$\"".into()));
+            template.push(TemplatePart::Interpolation(format!("\"{dollars}\"")));
         }
     }
     template.push(part);

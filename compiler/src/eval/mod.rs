@@ -30,9 +30,9 @@ pub const ENVIRONMENT_PARAM: &str = "environment";
 
 /// How deep module instances, function calls and nested expressions may go.
 const MAX_DEPTH: usize = 128;
-/// How many expression steps one environment may take: far more than any real stack
-/// needs, and little enough to stop a runaway in well under a second.
-const FUEL: u64 = 20_000_000;
+/// How many expression steps one environment may take: about a hundred times what the
+/// production stack needs, and little enough to stop a runaway in under a second.
+const FUEL: u64 = 2_000_000;
 
 /// An error has been reported; evaluation of the enclosing part stops quietly so that
 /// one mistake does not cascade into many messages.

@@ -69,6 +69,10 @@ impl Instance {
     }
 }
 
+/// Names Terraform does not allow for input variables.
+const RESERVED_VARIABLE_NAMES: [&str; 8] =
+    ["source", "version", "providers", "count", "for_each", "lifecycle", "depends_on", "locals"];
+
 /// A valid Terraform name: letters, digits, `_` and `-`, not starting with a digit.
 fn terraform_name(text: &str) -> String {
     let mut name: String = text
@@ -501,6 +505,17 @@ impl Evaluator<'_> {
             }
             StmtKind::Variable(variable) => {
                 let name = instance.address_name(&variable.name.name);
+                if RESERVED_VARIABLE_NAMES.contains(&name.as_str()) {
+                    return Err(self.report(
+                        Diagnostic::new(
+                            Code::ReservedName,
+                            scope.file,
+                            variable.name.span,
+                            format!("Terraform reserves the variable name `{name}`"),
+                        )
+                        .with_help("choose another name"),
+                    ));
+                }
                 let default = match &variable.default {
                     Some(default) => Some(self.expr(default, scope)?),
                     None => None,
@@ -520,7 +535,12 @@ impl Evaluator<'_> {
                         },
                     );
                 }
-                let value = Value::deferred(format!("var.{name}"), origin);
+                let expression = format!("var.{name}");
+                let value = if variable.ty.name.name == "String" {
+                    Value::deferred_string(expression, origin)
+                } else {
+                    Value::deferred(expression, origin)
+                };
                 if top {
                     instance
                         .bindings

@@ -47,6 +47,9 @@ impl Dimension {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Deferred {
     pub parts: Vec<TemplatePart>,
+    /// True when the value is certainly a string (a template with text, an attribute
+    /// the schema types as a string), so it may sit inside a JSON string.
+    pub is_string: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -60,6 +63,7 @@ impl Deferred {
     pub fn expression(expression: impl Into<String>) -> Deferred {
         Deferred {
             parts: vec![TemplatePart::Interpolation(expression.into())],
+            is_string: false,
         }
     }
 
@@ -206,6 +210,13 @@ impl Value {
             },
             origin,
         )
+    }
+
+    /// A Terraform expression known to give a string.
+    pub fn deferred_string(expression: String, origin: Origin) -> Value {
+        let mut deferred = Deferred::expression(expression);
+        deferred.is_string = true;
+        Value::new(ValueKind::Deferred(Rc::new(deferred)), origin)
     }
 
     pub fn deferred(expression: String, origin: Origin) -> Value {

@@ -70,8 +70,8 @@ fn fargate_sizes(stack: &Stack, out: &mut Vec<Diagnostic>) {
                 Code::FargateSize,
                 cpu_value,
                 format!(
-                    "Fargate has no task size with {} CPU units",
-                    crate::eval::value::format_number(cpu)
+                    "Fargate has no task size with {} vcpu",
+                    crate::eval::value::format_number(cpu / 1024.0)
                 ),
             )
             .with_label("Fargate sizes are 0.25, 0.5, 1, 2, 4, 8 and 16 vcpu")
@@ -366,7 +366,12 @@ fn names(stack: &Stack, out: &mut Vec<Diagnostic>) {
 }
 
 fn ports(stack: &Stack, out: &mut Vec<Diagnostic>) {
+    // One bad port may feed several arguments; report it once.
+    let mut reported = std::collections::BTreeSet::new();
     let mut check = |value: &Value, resource: &crate::eval::stack::Resource| {
+        if !reported.insert(value.origin) {
+            return;
+        }
         if number(value).is_some_and(|port| !(1.0..=65535.0).contains(&port) || port.fract() != 0.0)
         {
             out.push(used_by(

@@ -155,25 +155,41 @@ fn task_network(stack: &Stack, out: &mut Vec<Diagnostic>) {
             let Some(resource) = stack.resources.get(group) else {
                 continue;
             };
-            if let Some(inline) = resource.body.blocks("ingress").first() {
-                let value = inline
-                    .value("cidr_blocks")
-                    .or_else(|| inline.value("from_port"));
-                let diagnostic = match value {
-                    Some(value) => at_value(
-                        Code::PublicTaskIngress,
-                        value,
-                        "the tasks' security group has an inline ingress rule",
-                    ),
-                    None => Diagnostic::new(
-                        Code::PublicTaskIngress,
-                        resource.origin.file,
-                        resource.origin.span,
-                        "the tasks' security group has an inline ingress rule",
-                    ),
-                };
-                out.push(diagnostic.with_help("write ingress as `aws_vpc_security_group_ingress_rule` from the load balancer's group"));
+            // `ingress` of `aws_security_group` is an attribute holding a list of rules.
+            if let Some(inline) = resource.body.value("ingress").filter(|rules| rules.as_list().is_some_and(|list| !list.is_empty())) {
+                out.push(used_by(
+                    at_value(Code::PublicTaskIngress, inline, "the tasks' security group has inline ingress rules")
+                        .with_label("these rules are not limited to the load balancer")
+                        .with_help("write ingress as `aws_vpc_security_group_ingress_rule` from the load balancer's group"),
+                    resource,
+                ));
             }
+        }
+        for rule in stack.of_type("aws_security_group_rule") {
+            let is_ingress = rule.body.value("type").and_then(Value::as_str) == Some("ingress");
+            let Some(group) = rule.body.value("security_group_id").and_then(referenced) else {
+                continue;
+            };
+            if !is_ingress || !task_groups.contains(&group) {
+                continue;
+            }
+            let source = rule.body.value("source_security_group_id").and_then(referenced);
+            if source.is_some_and(|source| load_balancer_groups.contains(&source)) {
+                continue;
+            }
+            let culprit = ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "source_security_group_id", "self"]
+                .iter()
+                .find_map(|name| rule.body.value(name));
+            let diagnostic = match culprit {
+                Some(value) => at_value(Code::PublicTaskIngress, value, "tasks accept traffic from somewhere other than the load balancer"),
+                None => Diagnostic::new(Code::PublicTaskIngress, rule.origin.file, rule.origin.span, "tasks accept traffic from somewhere other than the load balancer"),
+            };
+            out.push(used_by(
+                diagnostic
+                    .with_label("this source may reach the tasks")
+                    .with_help("allow ingress to the tasks only from the load balancer's security group"),
+                rule,
+            ));
         }
     }
 }

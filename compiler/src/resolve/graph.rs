@@ -5,7 +5,11 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use petgraph::algo::{tarjan_scc, toposort};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use petgraph::algo::tarjan_scc;
+use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use crate::syntax::ast::*;
@@ -20,7 +24,10 @@ pub struct ModuleGraph {
 }
 
 /// The evaluation order of a module body; `None` when the body has a cycle.
-pub fn statement_order(body: &[Stmt], is_resource_type: impl Fn(&str) -> bool) -> Option<Vec<usize>> {
+pub fn statement_order(
+    body: &[Stmt],
+    is_resource_type: impl Fn(&str) -> bool,
+) -> Option<Vec<usize>> {
     module_graph(body, &[], is_resource_type).order.ok()
 }
 
@@ -63,22 +70,61 @@ pub fn module_graph(
             used_names.extend(references.names);
         }
     }
-    let order = match toposort(&graph, None) {
-        Ok(order) => Ok(order.into_iter().map(|node| graph[node]).collect()),
-        Err(_) => Err(tarjan_scc(&graph)
+    let order = match source_ordered_toposort(&graph) {
+        Some(order) => Ok(order),
+        None => Err(tarjan_scc(&graph)
             .into_iter()
-            .filter(|component| {
-                component.len() > 1 || graph.contains_edge(component[0], component[0])
-            })
-            .map(|component| {
-                let mut indices: Vec<usize> =
-                    component.into_iter().map(|node| graph[node]).collect();
-                indices.sort_unstable();
-                indices
-            })
+            .filter(|component| component.len() > 1 || graph.contains_edge(component[0], component[0]))
+            .map(|component| cycle_path(&graph, &component))
             .collect()),
     };
     ModuleGraph { order, used_names }
+}
+
+/// A topological order that, among the statements ready at each step, takes the one
+/// written first: evaluation follows the source wherever dependencies allow, so
+/// diagnostics come in reading order. `None` when the graph has a cycle.
+fn source_ordered_toposort(graph: &DiGraph<usize, ()>) -> Option<Vec<usize>> {
+    let mut waiting: Vec<usize> = graph
+        .node_indices()
+        .map(|node| graph.neighbors_directed(node, Direction::Incoming).count())
+        .collect();
+    let mut ready: BinaryHeap<Reverse<usize>> = graph
+        .node_indices()
+        .filter(|node| waiting[node.index()] == 0)
+        .map(|node| Reverse(node.index()))
+        .collect();
+    let mut order = Vec::with_capacity(waiting.len());
+    while let Some(Reverse(index)) = ready.pop() {
+        order.push(graph[NodeIndex::new(index)]);
+        for next in graph.neighbors_directed(NodeIndex::new(index), Direction::Outgoing) {
+            waiting[next.index()] -= 1;
+            if waiting[next.index()] == 0 {
+                ready.push(Reverse(next.index()));
+            }
+        }
+    }
+    (order.len() == waiting.len()).then_some(order)
+}
+
+/// The statements of a cycle in the order they refer to each other, starting with the
+/// one written first: `a -> c -> b` when `a` uses `c`, which uses `b`, which uses `a`.
+fn cycle_path(graph: &DiGraph<usize, ()>, component: &[NodeIndex]) -> Vec<usize> {
+    let Some(&start) = component.iter().min_by_key(|node| graph[**node]) else {
+        return Vec::new();
+    };
+    let mut path = vec![graph[start]];
+    let mut current = start;
+    // Edges point from what is used to its user, so follow them backwards.
+    while let Some(next) = graph
+        .neighbors_directed(current, Direction::Incoming)
+        .filter(|node| component.contains(node) && !path.contains(&graph[*node]))
+        .min_by_key(|node| graph[*node])
+    {
+        path.push(graph[next]);
+        current = next;
+    }
+    path
 }
 
 /// Which statement declares each name and resource of a module body.

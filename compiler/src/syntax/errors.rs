@@ -31,8 +31,13 @@ pub(super) fn describe_pest_error(
         ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
         // pest's own guard against deep recursion.
         ErrorVariant::CustomError { message } if message.contains("limit reached") => {
-            return Diagnostic::new(Code::SyntaxError, file, span, "this item nests too deeply to read")
-                .with_help("split deeply nested expressions into several `let`s");
+            return Diagnostic::new(
+                Code::SyntaxError,
+                file,
+                span,
+                "this item nests too deeply to read",
+            )
+            .with_help("split deeply nested expressions into several `let`s");
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };

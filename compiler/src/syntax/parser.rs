@@ -557,7 +557,10 @@ impl Builder<'_> {
                     }
                     Some(suffix) => ExprKind::Call {
                         function: name,
-                        args: suffix.into_inner().map(|argument| self.argument(argument)).collect(),
+                        args: suffix
+                            .into_inner()
+                            .map(|argument| self.argument(argument))
+                            .collect(),
                     },
                 }
             }
@@ -709,7 +712,10 @@ where
         let Some((op, mut right)) = rest.next() else {
             break;
         };
-        while rest.peek().is_some_and(|(next, _)| next.precedence() > precedence) {
+        while rest
+            .peek()
+            .is_some_and(|(next, _)| next.precedence() > precedence)
+        {
             right = climb(right, rest, precedence + 1);
         }
         let span = left.span.to(right.span);

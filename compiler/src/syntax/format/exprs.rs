@@ -2,10 +2,12 @@
 //!
 //! A list, record, construct, call, `if`, `match` or comprehension is printed on one line
 //! when it was written on one line, holds no comment and fits in the line width;
-//! otherwise it is broken, one element per line. Other expressions have no broken form:
-//! only their operands may break.
+//! otherwise it is broken, one element per line (a call whose last argument breaks anyway
+//! "hugs" it instead: `f(a, {` ... `})`). Other expressions have no broken form: only
+//! their operands may break.
 
-use super::printer::{closing, end, start, width, Align, Printer};
+use super::printer::{closing, end, start, width, Align, Element, Printer, INDENT};
+use super::trivia;
 use crate::syntax::ast::{Argument, BinaryOp, Expr, ExprKind, FieldInit, MatchArm, UnaryOp};
 
 /// Whether the expression has a form that spans several lines.
@@ -230,29 +232,14 @@ impl Printer<'_> {
             }
         }
         match &expr.kind {
-            ExprKind::List(items) => {
-                if !self.hug_list(expr, items) {
-                    self.bracketed(("[", "]"), closing(expr.span), items, ",", |p, item| {
-                        p.expr(item);
-                        None
-                    });
-                }
-            }
+            ExprKind::List(items) => self.broken_list(expr, items),
             ExprKind::Record(fields) => self.record_body(closing(expr.span), fields),
             ExprKind::Construct { name, fields } => {
                 self.write(&name.name);
                 self.write(" ");
                 self.record_body(closing(expr.span), fields);
             }
-            ExprKind::Call { function, args } => {
-                if !self.hug_call(expr, &function.name, args) {
-                    self.write(&function.name);
-                    self.bracketed(("(", ")"), closing(expr.span), args, ",", |p, arg| {
-                        p.argument(arg);
-                        None
-                    });
-                }
-            }
+            ExprKind::Call { function, args } => self.broken_call(expr, &function.name, args),
             ExprKind::If { .. } => self.broken_if(expr),
             ExprKind::Match { scrutinee, arms } => {
                 self.write("match ");
@@ -347,6 +334,29 @@ impl Printer<'_> {
         Some(align)
     }
 
+    /// A list hugging its record, or one item per line with trailing commas.
+    fn broken_list(&mut self, list: &Expr, items: &[Expr]) {
+        if self.hug_list(list, items) {
+            return;
+        }
+        self.bracketed(("[", "]"), closing(list.span), items, ",", |p, item| {
+            p.expr(item);
+            None
+        });
+    }
+
+    /// A call hugging its last argument, or one argument per line with trailing commas.
+    fn broken_call(&mut self, call: &Expr, function: &str, args: &[Argument]) {
+        if self.hug_call(call, function, args) {
+            return;
+        }
+        self.write(function);
+        self.bracketed(("(", ")"), closing(call.span), args, ",", |p, arg| {
+            p.argument(arg);
+            None
+        });
+    }
+
     /// `f(a, b, {` ... `})`: a call whose last argument is a bracketed form that breaks
     /// anyway keeps its other arguments on the first line and closes on the last one.
     /// Returns false, printing nothing, when the call must be broken one argument per line.
@@ -366,7 +376,7 @@ impl Printer<'_> {
             prefix.push_str(&name.name);
             prefix.push_str(" = ");
         }
-        let last_start = super::printer::Element::start(last, self.text);
+        let last_start = last.start(self.text);
         let huggable = self.can_hug(call, &last.value, last_start, width(&prefix));
         if huggable {
             self.write(&prefix);
@@ -381,10 +391,7 @@ impl Printer<'_> {
         let [item] = items else {
             return false;
         };
-        let record = matches!(
-            item.kind,
-            ExprKind::Record(_) | ExprKind::Construct { .. }
-        );
+        let record = matches!(item.kind, ExprKind::Record(_) | ExprKind::Construct { .. });
         let huggable = record && self.can_hug(list, item, start(item.span), 1);
         if huggable {
             self.write("[");
@@ -442,7 +449,7 @@ impl Printer<'_> {
 
     /// `{`, the branch's value on its own line, `}`.
     fn branch(&mut self, value: &Expr) {
-        let close_at = super::trivia::skip_trivia(self.text, end(value.span));
+        let close_at = trivia::skip_trivia(self.text, end(value.span));
         self.bracketed(
             ("{", "}"),
             close_at,
@@ -468,7 +475,7 @@ impl Printer<'_> {
             return;
         };
         self.write("[");
-        self.indent += super::printer::INDENT;
+        self.indent += INDENT;
         self.open_line(start(var.span));
         self.write("for ");
         self.ident(var);
@@ -486,7 +493,7 @@ impl Printer<'_> {
             self.expr(filter);
         }
         self.open_line(closing(expr.span));
-        self.indent = self.indent.saturating_sub(super::printer::INDENT);
+        self.indent = self.indent.saturating_sub(INDENT);
         self.write("]");
     }
 }

@@ -3,8 +3,8 @@
 use super::printer::{closing, end, start, width, Align, Printer};
 use super::trivia;
 use crate::syntax::ast::{
-    Block, BlockEntry, Expr, ExprKind, ConfigBlock, EnumDecl, FieldDecl, File, Ident, Item, ItemKind, LetDecl,
-    ModuleDecl, ResourceDecl, ResourceName, Stmt, StmtKind, TypeExpr,
+    Block, BlockEntry, ConfigBlock, EnumDecl, Expr, ExprKind, FieldDecl, File, Ident, Item,
+    ItemKind, LetDecl, ModuleDecl, ResourceDecl, ResourceName, Stmt, StmtKind, TypeExpr,
 };
 
 impl Printer<'_> {

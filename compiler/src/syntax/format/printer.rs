@@ -65,7 +65,7 @@ impl Alignment {
     /// here still points just after its key.
     fn apply(mut self, out: &mut String) {
         self.end_run();
-        self.pads.sort_by(|a, b| b.0.cmp(&a.0));
+        self.pads.sort_by_key(|&(at, _)| std::cmp::Reverse(at));
         for (at, width) in self.pads {
             if out.is_char_boundary(at) {
                 out.insert_str(at, &" ".repeat(width));

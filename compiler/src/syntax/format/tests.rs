@@ -286,8 +286,14 @@ fn samples_are_stable_and_keep_their_meaning() {
     for (position, sample) in SAMPLES.iter().enumerate() {
         let formatted = check(&format!("sample {position}"), sample);
         // Windows line endings read the same and print the same.
-        let crlf = check(&format!("sample {position}, CRLF"), &sample.replace('\n', "\r\n"));
-        assert_eq!(crlf, formatted, "sample {position}: CRLF prints differently");
+        let crlf = check(
+            &format!("sample {position}, CRLF"),
+            &sample.replace('\n', "\r\n"),
+        );
+        assert_eq!(
+            crlf, formatted,
+            "sample {position}: CRLF prints differently"
+        );
     }
 }
 
@@ -431,7 +437,10 @@ fn a_last_bracketed_argument_hugs_its_call() {
         "let p = jsonencode({\nVersion = \"1\"\nStatement = [{\nEffect = \"Allow\"\n}]\n})\n",
         "let p = jsonencode({\n  Version = \"1\"\n  Statement = [{\n    Effect = \"Allow\"\n  }]\n})\n",
     );
-    let long = format!("let z = zipmap(names, [for n in names: lookup(n, \"{}\")])\n", "x".repeat(60));
+    let long = format!(
+        "let z = zipmap(names, [for n in names: lookup(n, \"{}\")])\n",
+        "x".repeat(60)
+    );
     let hugged = format!(
         "let z = zipmap(names, [\n  for n in names: lookup(n, \"{}\")\n])\n",
         "x".repeat(60)
@@ -466,10 +475,10 @@ fn imports_form_one_paragraph() {
 
 #[test]
 fn function_headers_break_to_keep_the_body_opening_in_width() {
-    let text = "fn autoscale(range: Range, cpu_target: Percent = 60%, extra: Int? = null): Capacity = Capacity {\nmin = range.min\n}\n";
+    let text = "fn autoscale(range: Range, cpu_target: Percent = 60%, requests_per_target: Int? = null): Capacity = Capacity {\nmin = range.min\n}\n";
     assert_formats(
         text,
-        "fn autoscale(\n  range: Range,\n  cpu_target: Percent = 60%,\n  extra: Int? = null,\n): Capacity = Capacity {\n  min = range.min\n}\n",
+        "fn autoscale(\n  range: Range,\n  cpu_target: Percent = 60%,\n  requests_per_target: Int? = null,\n): Capacity = Capacity {\n  min = range.min\n}\n",
     );
 }
 
@@ -493,10 +502,15 @@ impl Random {
 /// blank line where there was whitespace.
 fn mutate(random: &mut Random, text: &str) -> String {
     const INSERTED: &[char] = &[
-        '{', '}', '[', ']', '(', ')', '"', ',', '=', '/', '\n', ' ', '#', '$', '.', ':', '<',
-        '>', '!', '-', '+', '*', '%', '_', 'a', '1', '\\', 'é',
+        '{', '}', '[', ']', '(', ')', '"', ',', '=', '/', '\n', ' ', '#', '$', '.', ':', '<', '>',
+        '!', '-', '+', '*', '%', '_', 'a', '1', '\\', 'é',
     ];
-    const TRIVIA: &[&str] = &[" // trailing\n", "\n// own line\n", "\n\n", "\n  // indented\n\n"];
+    const TRIVIA: &[&str] = &[
+        " // trailing\n",
+        "\n// own line\n",
+        "\n\n",
+        "\n  // indented\n\n",
+    ];
     let mut chars: Vec<char> = text.chars().collect();
     for _ in 0..1 + random.below(3) {
         let at = random.below(chars.len() + 1);
