@@ -22,9 +22,14 @@ pub(super) fn describe_pest_error(
         .nth(1)
         .map_or(chunk.len(), |(next, _)| at + next);
     let span = Span::new(base + at, base + end);
+    let word: String = chunk[at..]
+        .chars()
+        .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
+        .collect();
     let found = match chunk[at..].chars().next() {
         None => "end of file".to_string(),
         Some('\n') => "end of line".to_string(),
+        Some(_) if !word.is_empty() => format!("`{word}`"),
         Some(ch) => format!("`{ch}`"),
     };
     let expected = match &error.variant {
@@ -118,8 +123,17 @@ fn rule_words(rule: Rule) -> &'static str {
 fn help_for(chunk: &str, at: usize) -> Option<String> {
     let before = chunk[..at].trim_end();
     let after = chunk[at..].trim_start();
-    if after.starts_with(':') && before.ends_with(|ch: char| ch.is_alphanumeric()) {
+    let after_word = after.trim_start_matches(|ch: char| ch.is_ascii_alphanumeric() || ch == '_');
+    let colon_after_name = after_word.trim_start().starts_with(':') && after_word.len() < after.len();
+    if (after.starts_with(':') && before.ends_with(|ch: char| ch.is_alphanumeric()))
+        || (colon_after_name && !before.ends_with('('))
+    {
         return Some("fields are set with `=`, not `:` (`name = value`)".into());
+    }
+    let line = &chunk[chunk[..at].rfind('\n').map_or(0, |start| start + 1)..];
+    let line = line.split('\n').next().unwrap_or_default();
+    if line.matches('"').count() % 2 == 1 {
+        return Some("a string is not closed on this line".into());
     }
     if after.is_empty() {
         return Some("a bracket or a string may be left open above".into());

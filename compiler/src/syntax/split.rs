@@ -54,7 +54,8 @@ fn trailing_doc_start(chunk: &str) -> usize {
         if trimmed.starts_with("///") {
             found_doc = true;
             start = end - line.len();
-        } else if !trimmed.is_empty() {
+        } else if !trimmed.is_empty() && !trimmed.starts_with("//") {
+            // Plain comments may sit between doc comments and their item.
             break;
         }
         end -= line.len();
