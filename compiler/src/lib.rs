@@ -6,9 +6,11 @@
 
 pub mod check;
 pub mod compile;
+pub mod db;
 pub mod diagnostics;
 pub mod emit;
 pub mod eval;
+pub mod ide;
 pub mod lint;
 pub mod program;
 pub mod resolve;

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use crate::diagnostics::{Code, Diagnostic, FileId};
 use crate::eval::{BUILTINS, BUILTIN_TYPES};
 use crate::program::Program;
-use crate::resolve::graph::module_graph;
+use crate::resolve::graph::{module_graph, names_in};
 use crate::schema::{suggest, BlockProblem, BlockSchema, ProviderSchema, WrittenItem};
 use crate::source::Span;
 use crate::syntax::ast::*;
@@ -30,7 +30,53 @@ pub fn check_program(program: &Program, schema: &ProviderSchema) -> Vec<Diagnost
             checker.item(item);
         }
     }
+    checker.diagnostics.extend(top_level_cycles(program));
     checker.diagnostics
+}
+
+/// Cycles between top-level `let`s, whether or not an environment uses them.
+fn top_level_cycles(program: &Program) -> Vec<Diagnostic> {
+    let mut graph: petgraph::graphmap::DiGraphMap<(u32, usize), (), std::hash::RandomState> =
+        Default::default();
+    for (item_ref, item) in program.all_items() {
+        let ItemKind::Let(decl) = &item.kind else { continue };
+        let node = (item_ref.file.0, item_ref.index);
+        graph.add_node(node);
+        for name in names_in(&decl.value) {
+            let Some(used) = program.lookup(item_ref.file, &name) else { continue };
+            if matches!(program.item(used).kind, ItemKind::Let(_)) {
+                graph.add_edge(node, (used.file.0, used.index), ());
+            }
+        }
+    }
+    let mut diagnostics = Vec::new();
+    for mut component in petgraph::algo::tarjan_scc(&graph) {
+        if component.len() == 1 && !graph.contains_edge(component[0], component[0]) {
+            continue;
+        }
+        component.sort_unstable();
+        let item_of = |(file, index): (u32, usize)| program.item(crate::program::ItemRef { file: FileId(file), index });
+        let names: Vec<String> = component
+            .iter()
+            .filter_map(|node| item_of(*node).name().map(|name| name.name.clone()))
+            .collect();
+        let (file, index) = component[0];
+        let Some(first) = item_of((file, index)).name() else { continue };
+        let mut diagnostic = Diagnostic::new(
+            Code::DependencyCycle,
+            FileId(file),
+            first.span,
+            format!("dependency cycle: {} -> {}", names.join(" -> "), names[0]),
+        )
+        .with_label("this declaration depends on itself");
+        for node in &component[1..] {
+            if let Some(name) = item_of(*node).name() {
+                diagnostic = diagnostic.with_secondary(FileId(node.0), name.span, "part of the cycle");
+            }
+        }
+        diagnostics.push(diagnostic.with_help("compute one of them from other values"));
+    }
+    diagnostics
 }
 
 struct Checker<'p> {

@@ -198,6 +198,14 @@ impl Declarations {
     }
 }
 
+/// The plain names an expression refers to, leaving out its own loop variables.
+pub fn names_in(expr: &Expr) -> BTreeSet<String> {
+    let never = |_: &str| false;
+    let mut references = References::new(&never);
+    references.expr(expr);
+    references.names
+}
+
 /// Collects the names and resources an expression or statement refers to.
 struct References<'f> {
     is_resource_type: &'f dyn Fn(&str) -> bool,
