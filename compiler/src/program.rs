@@ -317,7 +317,10 @@ impl Program {
                 names.insert(name.name.clone(), reference);
                 if let ItemKind::Enum(decl) = &item.kind {
                     for variant in &decl.variants {
-                        self.variants.entry(variant.name.name.clone()).or_default().push(reference);
+                        self.variants
+                            .entry(variant.name.name.clone())
+                            .or_default()
+                            .push(reference);
                     }
                 }
                 if file.is_stdlib {
@@ -358,16 +361,11 @@ impl Program {
 
     /// The enum visible from `file` that has a variant `name`, if exactly one has.
     pub fn enum_of_variant(&self, file: FileId, name: &str) -> Option<ItemRef> {
-        let mut visible = self
-            .variants
-            .get(name)?
-            .iter()
-            .copied()
-            .filter(|enum_ref| {
-                self.item(*enum_ref)
-                    .name()
-                    .is_some_and(|enum_name| self.lookup(file, &enum_name.name) == Some(*enum_ref))
-            });
+        let mut visible = self.variants.get(name)?.iter().copied().filter(|enum_ref| {
+            self.item(*enum_ref)
+                .name()
+                .is_some_and(|enum_name| self.lookup(file, &enum_name.name) == Some(*enum_ref))
+        });
         let first = visible.next()?;
         visible.next().is_none().then_some(first)
     }

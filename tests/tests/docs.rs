@@ -18,8 +18,17 @@ fn diagnostics_page() -> String {
     );
     for code in Code::ALL {
         let info = code.info();
-        let severity = if info.severity == Severity::Error { "error" } else { "warning" };
-        page.push_str(&format!("| [{0}](#{1}) | `{2}` | {severity} |\n", info.code, info.code.to_lowercase(), info.name));
+        let severity = if info.severity == Severity::Error {
+            "error"
+        } else {
+            "warning"
+        };
+        page.push_str(&format!(
+            "| [{0}](#{1}) | `{2}` | {severity} |\n",
+            info.code,
+            info.code.to_lowercase(),
+            info.name
+        ));
     }
     for code in Code::ALL {
         let info = code.info();

@@ -20,10 +20,19 @@ fn standard_library_and_environments_are_formatted() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = rag_files(&root.join("stdlib"));
     files.extend(rag_files(&root.join("envs")));
-    assert!(files.len() >= 10, "expected the stdlib and envs files, found {}", files.len());
+    assert!(
+        files.len() >= 10,
+        "expected the stdlib and envs files, found {}",
+        files.len()
+    );
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap_or_default();
         let formatted = format_source(&text);
-        assert_eq!(formatted.as_deref(), Some(text.as_str()), "{} is not formatted: run `ragc fmt`", file.display());
+        assert_eq!(
+            formatted.as_deref(),
+            Some(text.as_str()),
+            "{} is not formatted: run `ragc fmt`",
+            file.display()
+        );
     }
 }

@@ -13,17 +13,23 @@ use ragc::program::{DiskSources, SourceProvider, Stdlib};
 use ragc::schema::ProviderSchema;
 use ragc::syntax::{self, format::format_source, Parsed};
 
+/// Parses already made, by file id and text.
+type ParseCache = HashMap<(u32, Arc<str>), Arc<Parsed>>;
+
 /// Sources from memory for the files under test, the disk for everything else, and
 /// parses of unchanged files reused across compilations, as the language server does.
 struct Sources {
     disk: DiskSources,
     overrides: HashMap<String, Arc<str>>,
-    parses: RefCell<HashMap<(u32, Arc<str>), Arc<Parsed>>>,
+    parses: RefCell<ParseCache>,
 }
 
 impl SourceProvider for Sources {
     fn read(&self, path: &str) -> Option<Arc<str>> {
-        self.overrides.get(path).cloned().or_else(|| self.disk.read(path))
+        self.overrides
+            .get(path)
+            .cloned()
+            .or_else(|| self.disk.read(path))
     }
 
     fn parse(&self, file: FileId, text: &str) -> Arc<Parsed> {
@@ -40,14 +46,19 @@ impl SourceProvider for Sources {
 impl Sources {
     fn new() -> Sources {
         Sources {
-            disk: DiskSources { stdlib: Stdlib::Embedded },
+            disk: DiskSources {
+                stdlib: Stdlib::Embedded,
+            },
             overrides: HashMap::new(),
             parses: RefCell::default(),
         }
     }
 
     fn compile(&self, roots: &[&str]) -> Compilation {
-        let options = Options { stdlib: Stdlib::Embedded, schema: ProviderSchema::embedded() };
+        let options = Options {
+            stdlib: Stdlib::Embedded,
+            schema: ProviderSchema::embedded(),
+        };
         let roots: Vec<String> = roots.iter().map(|root| root.to_string()).collect();
         compile(self, &options, &roots)
     }
@@ -70,7 +81,20 @@ impl Random {
 }
 
 const FRAGMENTS: [&str; 14] = [
-    "{", "}", "(", ")", "[", "]", "\"", "${", "..", "=", "///", "// ", "\n", "env x = y {",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "\"",
+    "${",
+    "..",
+    "=",
+    "///",
+    "// ",
+    "\n",
+    "env x = y {",
 ];
 
 fn mutate(text: &str, random: &mut Random) -> String {
@@ -117,15 +141,23 @@ fn random_mutations_of_the_environments_give_diagnostics_not_panics() {
         let which = random.below(files.len());
         let mutated = mutate(&originals[which], &mut random);
         sources.overrides.clear();
-        sources.overrides.insert(files[which].to_string(), Arc::from(mutated.as_str()));
+        sources
+            .overrides
+            .insert(files[which].to_string(), Arc::from(mutated.as_str()));
         let compilation = sources.compile(&["envs/prod.rag", "envs/staging.rag"]);
         if compilation.has_errors() {
             failures += 1;
-            assert!(compilation.stacks.is_empty(), "a failed compilation produced stacks");
+            assert!(
+                compilation.stacks.is_empty(),
+                "a failed compilation produced stacks"
+            );
         }
     }
     // Most mutations break something: the test must exercise the error paths.
-    assert!(failures > 200, "only {failures} of 600 mutations failed to compile");
+    assert!(
+        failures > 200,
+        "only {failures} of 600 mutations failed to compile"
+    );
 }
 
 #[test]
@@ -136,11 +168,17 @@ fn random_bytes_give_diagnostics_not_panics() {
         let length = random.below(400);
         let bytes: Vec<u8> = (0..length).map(|_| (random.next() % 256) as u8).collect();
         let path = format!("/nonexistent/random-{round}.rag");
-        sources.overrides.insert(path.clone(), Arc::from(String::from_utf8_lossy(&bytes).as_ref()));
+        sources.overrides.insert(
+            path.clone(),
+            Arc::from(String::from_utf8_lossy(&bytes).as_ref()),
+        );
         let compilation = sources.compile(&[&path]);
         assert!(compilation.stacks.is_empty());
         // Nothing crashed; and every diagnostic is renderable.
-        let _ = ragc::diagnostics::render::to_plain_text(&compilation.program, &compilation.diagnostics);
+        let _ = ragc::diagnostics::render::to_plain_text(
+            &compilation.program,
+            &compilation.diagnostics,
+        );
     }
 }
 
@@ -153,12 +191,28 @@ fn formatting_an_environment_does_not_change_its_stack() {
         let text = std::fs::read_to_string(file).unwrap_or_default();
         // Spread the source out, then let the formatter put it back.
         let messy = text.replace(" = ", "   =   ").replace('\n', "\n\n");
-        let formatted = format_source(&messy).unwrap_or_else(|| panic!("{file} could not be formatted"));
-        assert_eq!(format_source(&formatted).as_deref(), Some(formatted.as_str()), "not idempotent");
+        let formatted =
+            format_source(&messy).unwrap_or_else(|| panic!("{file} could not be formatted"));
+        assert_eq!(
+            format_source(&formatted).as_deref(),
+            Some(formatted.as_str()),
+            "not idempotent"
+        );
         let mut sources = Sources::new();
-        sources.overrides.insert(file.to_string(), Arc::from(formatted.as_str()));
+        sources
+            .overrides
+            .insert(file.to_string(), Arc::from(formatted.as_str()));
         let compilation = sources.compile(&["envs/prod.rag"]);
-        let contents = |c: &Compilation| c.stacks.iter().flat_map(|s| s.files.clone()).collect::<Vec<_>>();
-        assert_eq!(contents(&compilation), contents(&baseline), "formatting {file} changed the stack");
+        let contents = |c: &Compilation| {
+            c.stacks
+                .iter()
+                .flat_map(|s| s.files.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            contents(&compilation),
+            contents(&baseline),
+            "formatting {file} changed the stack"
+        );
     }
 }

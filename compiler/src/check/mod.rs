@@ -39,11 +39,15 @@ fn top_level_cycles(program: &Program) -> Vec<Diagnostic> {
     let mut graph: petgraph::graphmap::DiGraphMap<(u32, usize), (), std::hash::RandomState> =
         Default::default();
     for (item_ref, item) in program.all_items() {
-        let ItemKind::Let(decl) = &item.kind else { continue };
+        let ItemKind::Let(decl) = &item.kind else {
+            continue;
+        };
         let node = (item_ref.file.0, item_ref.index);
         graph.add_node(node);
         for name in names_in(&decl.value) {
-            let Some(used) = program.lookup(item_ref.file, &name) else { continue };
+            let Some(used) = program.lookup(item_ref.file, &name) else {
+                continue;
+            };
             if matches!(program.item(used).kind, ItemKind::Let(_)) {
                 graph.add_edge(node, (used.file.0, used.index), ());
             }
@@ -55,13 +59,20 @@ fn top_level_cycles(program: &Program) -> Vec<Diagnostic> {
             continue;
         }
         component.sort_unstable();
-        let item_of = |(file, index): (u32, usize)| program.item(crate::program::ItemRef { file: FileId(file), index });
+        let item_of = |(file, index): (u32, usize)| {
+            program.item(crate::program::ItemRef {
+                file: FileId(file),
+                index,
+            })
+        };
         let names: Vec<String> = component
             .iter()
             .filter_map(|node| item_of(*node).name().map(|name| name.name.clone()))
             .collect();
         let (file, index) = component[0];
-        let Some(first) = item_of((file, index)).name() else { continue };
+        let Some(first) = item_of((file, index)).name() else {
+            continue;
+        };
         let mut diagnostic = Diagnostic::new(
             Code::DependencyCycle,
             FileId(file),
@@ -71,7 +82,8 @@ fn top_level_cycles(program: &Program) -> Vec<Diagnostic> {
         .with_label("this declaration depends on itself");
         for node in &component[1..] {
             if let Some(name) = item_of(*node).name() {
-                diagnostic = diagnostic.with_secondary(FileId(node.0), name.span, "part of the cycle");
+                diagnostic =
+                    diagnostic.with_secondary(FileId(node.0), name.span, "part of the cycle");
             }
         }
         diagnostics.push(diagnostic.with_help("compute one of them from other values"));

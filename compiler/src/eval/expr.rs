@@ -186,7 +186,8 @@ impl Evaluator<'_> {
         if deferred {
             return Ok(Value::new(
                 ValueKind::Deferred(Rc::new(Deferred {
-                    is_string: lone_string || !matches!(template.as_slice(), [TemplatePart::Interpolation(_)]),
+                    is_string: lone_string
+                        || !matches!(template.as_slice(), [TemplatePart::Interpolation(_)]),
                     parts: template,
                 })),
                 origin,

@@ -70,8 +70,16 @@ impl Instance {
 }
 
 /// Names Terraform does not allow for input variables.
-const RESERVED_VARIABLE_NAMES: [&str; 8] =
-    ["source", "version", "providers", "count", "for_each", "lifecycle", "depends_on", "locals"];
+const RESERVED_VARIABLE_NAMES: [&str; 8] = [
+    "source",
+    "version",
+    "providers",
+    "count",
+    "for_each",
+    "lifecycle",
+    "depends_on",
+    "locals",
+];
 
 /// A valid Terraform name: letters, digits, `_` and `-`, not starting with a digit.
 fn terraform_name(text: &str) -> String {

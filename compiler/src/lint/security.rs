@@ -156,7 +156,11 @@ fn task_network(stack: &Stack, out: &mut Vec<Diagnostic>) {
                 continue;
             };
             // `ingress` of `aws_security_group` is an attribute holding a list of rules.
-            if let Some(inline) = resource.body.value("ingress").filter(|rules| rules.as_list().is_some_and(|list| !list.is_empty())) {
+            if let Some(inline) = resource
+                .body
+                .value("ingress")
+                .filter(|rules| rules.as_list().is_some_and(|list| !list.is_empty()))
+            {
                 out.push(used_by(
                     at_value(Code::PublicTaskIngress, inline, "the tasks' security group has inline ingress rules")
                         .with_label("these rules are not limited to the load balancer")
@@ -173,21 +177,41 @@ fn task_network(stack: &Stack, out: &mut Vec<Diagnostic>) {
             if !is_ingress || !task_groups.contains(&group) {
                 continue;
             }
-            let source = rule.body.value("source_security_group_id").and_then(referenced);
+            let source = rule
+                .body
+                .value("source_security_group_id")
+                .and_then(referenced);
             if source.is_some_and(|source| load_balancer_groups.contains(&source)) {
                 continue;
             }
-            let culprit = ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "source_security_group_id", "self"]
-                .iter()
-                .find_map(|name| rule.body.value(name));
+            let culprit = [
+                "cidr_blocks",
+                "ipv6_cidr_blocks",
+                "prefix_list_ids",
+                "source_security_group_id",
+                "self",
+            ]
+            .iter()
+            .find_map(|name| rule.body.value(name));
             let diagnostic = match culprit {
-                Some(value) => at_value(Code::PublicTaskIngress, value, "tasks accept traffic from somewhere other than the load balancer"),
-                None => Diagnostic::new(Code::PublicTaskIngress, rule.origin.file, rule.origin.span, "tasks accept traffic from somewhere other than the load balancer"),
+                Some(value) => at_value(
+                    Code::PublicTaskIngress,
+                    value,
+                    "tasks accept traffic from somewhere other than the load balancer",
+                ),
+                None => Diagnostic::new(
+                    Code::PublicTaskIngress,
+                    rule.origin.file,
+                    rule.origin.span,
+                    "tasks accept traffic from somewhere other than the load balancer",
+                ),
             };
             out.push(used_by(
                 diagnostic
                     .with_label("this source may reach the tasks")
-                    .with_help("allow ingress to the tasks only from the load balancer's security group"),
+                    .with_help(
+                        "allow ingress to the tasks only from the load balancer's security group",
+                    ),
                 rule,
             ));
         }

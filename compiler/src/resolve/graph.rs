@@ -9,8 +9,8 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use petgraph::algo::tarjan_scc;
-use petgraph::Direction;
 use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::Direction;
 
 use crate::syntax::ast::*;
 
@@ -74,7 +74,9 @@ pub fn module_graph(
         Some(order) => Ok(order),
         None => Err(tarjan_scc(&graph)
             .into_iter()
-            .filter(|component| component.len() > 1 || graph.contains_edge(component[0], component[0]))
+            .filter(|component| {
+                component.len() > 1 || graph.contains_edge(component[0], component[0])
+            })
             .map(|component| cycle_path(&graph, &component))
             .collect()),
     };

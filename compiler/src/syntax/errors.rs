@@ -124,7 +124,8 @@ fn help_for(chunk: &str, at: usize) -> Option<String> {
     let before = chunk[..at].trim_end();
     let after = chunk[at..].trim_start();
     let after_word = after.trim_start_matches(|ch: char| ch.is_ascii_alphanumeric() || ch == '_');
-    let colon_after_name = after_word.trim_start().starts_with(':') && after_word.len() < after.len();
+    let colon_after_name =
+        after_word.trim_start().starts_with(':') && after_word.len() < after.len();
     if (after.starts_with(':') && before.ends_with(|ch: char| ch.is_alphanumeric()))
         || (colon_after_name && !before.ends_with('('))
     {
