@@ -238,12 +238,8 @@ fn explain(code: &str) -> ExitCode {
     match Code::parse(code) {
         Some(code) => {
             let info = code.info();
-            println!(
-                "{} ({})\n\n{}",
-                info.code,
-                info.name,
-                info.explanation.trim_end()
-            );
+            let explanation: Vec<&str> = info.explanation.lines().map(str::trim).collect();
+            println!("{} ({})\n\n{}", info.code, info.name, explanation.join("\n").trim());
             ExitCode::SUCCESS
         }
         None => usage_error(&format!(
