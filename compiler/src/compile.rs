@@ -4,8 +4,8 @@
 
 use crate::diagnostics::{sort_and_dedup, Diagnostic};
 use crate::emit::{emit, EmittedFile};
-use crate::eval::evaluate_env;
 use crate::eval::stack::Stack;
+use crate::eval::{evaluate_env, StatementOrders};
 use crate::program::{ItemRef, Program, SourceProvider, Stdlib};
 use crate::schema::ProviderSchema;
 use crate::syntax::ast::ItemKind;
@@ -52,11 +52,12 @@ pub fn compile(
     let mut root_stacks = Vec::new();
     // Evaluation would only repeat what the checks found, less clearly.
     if !diagnostics.iter().any(Diagnostic::is_error) {
+        let mut orders = StatementOrders::default();
         for (item_ref, item) in program.all_items() {
             if !matches!(item.kind, ItemKind::Env(_)) || program.file(item_ref.file).is_stdlib {
                 continue;
             }
-            let (stack, found) = evaluate_env(&program, options.schema, item_ref);
+            let (stack, found) = evaluate_env(&program, options.schema, &mut orders, item_ref);
             diagnostics.extend(found);
             if let Some(stack) = stack {
                 if program.roots.contains(&item_ref.file) {

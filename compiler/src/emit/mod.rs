@@ -198,6 +198,9 @@ fn json_document(inner: &Value) -> String {
 /// `value` as JSON text in which each unknown string is an interpolation, or `None`
 /// when some unknown value is not a plain string reference.
 fn json_template(value: &Value) -> Option<String> {
+    if !value.is_deferred() {
+        return Some(escape_template(&crate::eval::to_json(value)?.to_string()));
+    }
     Some(match &value.kind {
         // Only a string may sit inside a JSON string.
         ValueKind::Deferred(deferred) if !deferred.is_string => return None,

@@ -46,11 +46,19 @@ pub type Eval<T> = Result<T, Reported>;
 pub fn evaluate_env(
     program: &Program,
     schema: &ProviderSchema,
+    orders: &mut StatementOrders,
     env: ItemRef,
 ) -> (Option<Stack>, Vec<Diagnostic>) {
-    let mut evaluator = Evaluator::new(program, schema);
+    let mut evaluator = Evaluator::new(program, schema, orders);
     let stack = evaluator.env(env).ok();
     (stack, evaluator.diagnostics)
+}
+
+/// The evaluation order of each module's body, computed once per compilation and shared
+/// by every environment (`None`: the body has a cycle).
+#[derive(Default)]
+pub struct StatementOrders {
+    orders: HashMap<ItemRef, Option<Rc<[usize]>>>,
 }
 
 /// The names of variables in scope inside a function, loop or comprehension.
@@ -101,6 +109,7 @@ pub(crate) struct Scope {
 pub(crate) struct Evaluator<'p> {
     program: &'p Program,
     schema: &'p ProviderSchema,
+    orders: &'p mut StatementOrders,
     diagnostics: Vec<Diagnostic>,
     depth: usize,
     fuel: u64,
@@ -112,10 +121,15 @@ pub(crate) struct Evaluator<'p> {
 }
 
 impl<'p> Evaluator<'p> {
-    fn new(program: &'p Program, schema: &'p ProviderSchema) -> Self {
+    fn new(
+        program: &'p Program,
+        schema: &'p ProviderSchema,
+        orders: &'p mut StatementOrders,
+    ) -> Self {
         Evaluator {
             program,
             schema,
+            orders,
             diagnostics: Vec::new(),
             depth: 0,
             fuel: FUEL,

@@ -375,12 +375,19 @@ impl Evaluator<'_> {
             locals: Locals::default(),
             instance: Some(instance.clone()),
         };
-        let Some(order) = statement_order(&decl.body, |name| self.schema.has_resource(name)) else {
-            // The cycle is reported by the checker.
-            return Err(Reported);
-        };
+        let schema = self.schema;
+        let order = self
+            .orders
+            .orders
+            .entry(module_ref)
+            .or_insert_with(|| {
+                statement_order(&decl.body, |name| schema.has_resource(name)).map(Rc::from)
+            })
+            .clone();
+        // A cycle is reported by the checker.
+        let order = order.ok_or(Reported)?;
         let mut failed = false;
-        for index in order {
+        for &index in order.iter() {
             let stmt = &decl.body[index];
             if self.stmt(stmt, &scope, true).is_err() {
                 failed = true;
