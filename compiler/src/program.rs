@@ -359,6 +359,14 @@ impl Program {
         imported.or_else(|| self.stdlib_names.get(name).copied())
     }
 
+    /// True when an item named `name` failed to parse somewhere: its uses are not
+    /// reported again.
+    pub fn is_broken_name(&self, name: &str) -> bool {
+        self.files
+            .iter()
+            .any(|file| file.parsed.broken_names.iter().any(|broken| broken == name))
+    }
+
     /// The enum visible from `file` that has a variant `name`, if exactly one has.
     pub fn enum_of_variant(&self, file: FileId, name: &str) -> Option<ItemRef> {
         let mut visible = self.variants.get(name)?.iter().copied().filter(|enum_ref| {

@@ -511,6 +511,7 @@ impl Checker<'_> {
         if self.is_local(name)
             || self.program.lookup(self.file, name).is_some()
             || self.is_variant(name)
+            || self.program.is_broken_name(name)
         {
             return;
         }

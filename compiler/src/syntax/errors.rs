@@ -17,16 +17,25 @@ pub(super) fn describe_pest_error(
         InputLocation::Pos(at) => at,
         InputLocation::Span((start, _)) => start,
     };
-    let end = chunk[at..]
-        .char_indices()
-        .nth(1)
-        .map_or(chunk.len(), |(next, _)| at + next);
+    // An item that ends too early is reported where its text ends, not on the next item.
+    let at_end = chunk[at..].trim().is_empty();
+    let at = if at_end {
+        chunk[..at].trim_end().len()
+    } else {
+        at
+    };
+    let end = match chunk[at..].char_indices().nth(1) {
+        _ if at_end => at,
+        Some((next, _)) => at + next,
+        None => chunk.len(),
+    };
     let span = Span::new(base + at, base + end);
     let word: String = chunk[at..]
         .chars()
         .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
         .collect();
     let found = match chunk[at..].chars().next() {
+        _ if at_end => "the end of this item".to_string(),
         None => "end of file".to_string(),
         Some('\n') => "end of line".to_string(),
         Some(_) if !word.is_empty() => format!("`{word}`"),
@@ -56,7 +65,43 @@ pub(super) fn describe_pest_error(
     if let Some(help) = help_for(chunk, at) {
         diagnostic = diagnostic.with_help(help);
     }
+    if at_end {
+        if let Some((open, bracket)) = unclosed_bracket(&chunk[..at]) {
+            diagnostic = diagnostic.with_secondary(
+                file,
+                Span::new(base + open, base + open + 1),
+                format!("this `{bracket}` is never closed"),
+            );
+        }
+    }
     diagnostic
+}
+
+/// The last opening bracket without its closing one, outside strings and comments.
+fn unclosed_bracket(text: &str) -> Option<(usize, char)> {
+    let mut open: Vec<(usize, char)> = Vec::new();
+    let mut in_string = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((at, ch)) = chars.next() {
+        match ch {
+            '\\' if in_string => {
+                chars.next();
+            }
+            '"' => in_string = !in_string,
+            '\n' => in_string = false,
+            '/' if !in_string && chars.peek().is_some_and(|(_, next)| *next == '/') => {
+                while chars.peek().is_some_and(|(_, next)| *next != '\n') {
+                    chars.next();
+                }
+            }
+            '{' | '(' | '[' if !in_string => open.push((at, ch)),
+            '}' | ')' | ']' if !in_string => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
 }
 
 fn describe_expected(rules: &[Rule]) -> String {

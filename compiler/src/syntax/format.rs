@@ -39,7 +39,9 @@ pub fn format_source(text: &str) -> Option<String> {
 
 /// The tree of a file without syntax errors.
 fn parse(text: &str) -> Option<File> {
-    let Parsed { file, diagnostics } = super::parse(FileId(0), text);
+    let Parsed {
+        file, diagnostics, ..
+    } = super::parse(FileId(0), text);
     let clean = diagnostics
         .iter()
         .all(|diagnostic| diagnostic.code != Code::SyntaxError);

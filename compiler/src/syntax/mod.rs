@@ -16,20 +16,26 @@ use crate::diagnostics::{Diagnostic, FileId};
 pub struct Parsed {
     pub file: ast::File,
     pub diagnostics: Vec<Diagnostic>,
+    /// Names of the items that failed to parse: uses of them elsewhere are not
+    /// reported again as unknown.
+    pub broken_names: Vec<String>,
 }
 
 /// Parses a whole file, item by item.
 pub fn parse(file: FileId, text: &str) -> Parsed {
     let mut diagnostics = Vec::new();
     let mut items = Vec::new();
+    let mut broken_names = Vec::new();
     for range in split::item_chunks(text) {
         let chunk = &text[range.clone()];
-        if let Some(item) = parser::parse_chunk(file, chunk, range.start, &mut diagnostics) {
-            items.push(item);
+        match parser::parse_chunk(file, chunk, range.start, &mut diagnostics) {
+            Some(item) => items.push(item),
+            None => broken_names.extend(split::declared_name(chunk)),
         }
     }
     Parsed {
         file: ast::File { items },
         diagnostics,
+        broken_names,
     }
 }

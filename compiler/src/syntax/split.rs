@@ -1,21 +1,19 @@
 //! Cuts a file into top-level item chunks before parsing, so that each item is parsed
 //! on its own and a broken item cannot swallow the ones after it.
 //!
-//! A chunk starts at a line that begins, in its first column, with a keyword that only
-//! starts top-level items. `let` starts a chunk there only outside any bracket, since a
-//! module body may hold a badly indented `let`.
+//! A chunk starts at a line that begins, in its first column, with a keyword that starts
+//! top-level items. Statements inside bodies are indented (`ragc fmt` makes sure), so a
+//! `let` in the first column starts an item even after a bracket left open above: the
+//! open bracket then breaks only its own item.
 
 /// Byte ranges of the chunks, covering the whole text in order.
 pub fn item_chunks(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut starts = vec![0];
-    let mut depth: i64 = 0;
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
-        if starts_item(line, depth) && line_start != 0 {
+        if starts_item(line) && line_start != 0 {
             starts.push(line_start);
-            depth = 0;
         }
-        depth += bracket_balance(line);
         line_start += line.len();
     }
     starts.dedup();
@@ -33,15 +31,27 @@ pub fn item_chunks(text: &str) -> Vec<std::ops::Range<usize>> {
     chunks
 }
 
-fn starts_item(line: &str, depth: i64) -> bool {
-    const ALWAYS: [&str; 6] = ["import", "fn", "enum", "type", "module", "env"];
+fn starts_item(line: &str) -> bool {
+    const ITEM_KEYWORDS: [&str; 7] = ["import", "let", "fn", "enum", "type", "module", "env"];
     let word: String = line
         .chars()
         .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
         .collect();
     let after = line[word.len()..].chars().next();
     let is_word = !word.is_empty() && after.is_none_or(|ch| ch.is_whitespace() || ch == '"');
-    is_word && (ALWAYS.contains(&word.as_str()) || (word == "let" && depth <= 0))
+    is_word && ITEM_KEYWORDS.contains(&word.as_str())
+}
+
+/// The name an item chunk declares, read from its first line (`module web(` gives
+/// `web`), even when the rest does not parse.
+pub fn declared_name(chunk: &str) -> Option<String> {
+    let line = chunk.lines().find(|line| starts_item(line))?;
+    let mut words = line
+        .split(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+        .filter(|w| !w.is_empty());
+    let keyword = words.next()?;
+    let name = words.next()?;
+    (keyword != "import").then(|| name.to_string())
 }
 
 /// Where the block of `///` lines (and blank lines) at the end of a chunk starts.
@@ -77,40 +87,22 @@ impl RsplitLines for str {
     }
 }
 
-/// Opening minus closing brackets on a line, outside strings and comments.
-fn bracket_balance(line: &str) -> i64 {
-    let mut balance = 0;
-    let mut in_string = false;
-    let mut chars = line.chars().peekable();
-    while let Some(ch) = chars.next() {
-        match ch {
-            '\\' if in_string => {
-                chars.next();
-            }
-            '"' => in_string = !in_string,
-            '/' if !in_string && chars.peek() == Some(&'/') => break,
-            '{' | '(' | '[' if !in_string => balance += 1,
-            '}' | ')' | ']' if !in_string => balance -= 1,
-            _ => {}
-        }
-    }
-    balance
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn a_broken_item_does_not_swallow_the_next() {
-        let text = "let a = {\n\n/// doc\nenv b = m {}\nmodule m() {\n  let c = 1\nlet d = 3\n}\n";
+        let text = "let a = {\n\n/// doc\nenv b = m {}\nmodule m() {\n  let c = 1\n}\nlet d = [\nlet e = 3\n";
         let chunks: Vec<&str> = item_chunks(text).into_iter().map(|r| &text[r]).collect();
         assert_eq!(
             chunks,
             vec![
                 "let a = {\n\n",
                 "/// doc\nenv b = m {}\n",
-                "module m() {\n  let c = 1\nlet d = 3\n}\n"
+                "module m() {\n  let c = 1\n}\n",
+                "let d = [\n",
+                "let e = 3\n"
             ]
         );
     }
