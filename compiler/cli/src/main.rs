@@ -14,7 +14,7 @@ use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
 
 use ragc::compile::{compile, Compilation, Options};
 use ragc::diagnostics::{render, Code, Diagnostic};
-use ragc::program::{DiskSources, Stdlib};
+use ragc::program::Stdlib;
 use ragc::schema::ProviderSchema;
 
 /// Exit status when compilation found errors.
@@ -141,9 +141,9 @@ fn run_compile(args: &CompileArgs, out: Option<Option<PathBuf>>) -> ExitCode {
             return usage_error(&format!("cannot read `{}`: no such file", root.display()));
         }
     }
-    let sources = DiskSources {
-        stdlib: stdlib.clone(),
-    };
+    // The language server's salsa database: files are read from the disk and parsed
+    // through its `parsed_file` query, as in the editor.
+    let sources = ragc::db::Database::new(stdlib.clone());
     let options = Options { stdlib, schema };
     let compilation = compile(&sources, &options, &roots);
     report(&compilation, args);
