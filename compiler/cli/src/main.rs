@@ -239,7 +239,12 @@ fn explain(code: &str) -> ExitCode {
         Some(code) => {
             let info = code.info();
             let explanation: Vec<&str> = info.explanation.lines().map(str::trim).collect();
-            println!("{} ({})\n\n{}", info.code, info.name, explanation.join("\n").trim());
+            println!(
+                "{} ({})\n\n{}",
+                info.code,
+                info.name,
+                explanation.join("\n").trim()
+            );
             ExitCode::SUCCESS
         }
         None => usage_error(&format!(
