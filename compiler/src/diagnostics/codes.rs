@@ -165,7 +165,8 @@ codes! {
     /// A container environment variable whose name looks like a credential (KEY, SECRET,
     /// TOKEN, PASSWORD, CREDENTIAL) has a literal value. It would be stored in plain text
     /// in the task definition and in Terraform state. Declare it under `secrets` with
-    /// `secret("name")`, so that ECS injects it from Secrets Manager.
+    /// `secret("name")`, so that ECS injects it from Secrets Manager. Likewise a secret
+    /// version whose value is written in the sources: values are set outside Terraform.
     PlaintextSecret = "RAG0501", "plaintext-secret", Error;
     /// A security group rule lets traffic reach the tasks from somewhere other than the
     /// load balancer's security group. Tasks accept traffic only from the load balancer.

@@ -12,7 +12,7 @@ use super::{Eval, Evaluator, Locals, Reported, Scope};
 use crate::diagnostics::{Code, Diagnostic, FileId};
 use crate::program::ItemRef;
 use crate::resolve::graph::statement_order;
-use crate::schema::{suggest, BlockSchema};
+use crate::schema::{suggest, BlockSchema, TfType};
 use crate::source::Span;
 use crate::syntax::ast::*;
 
@@ -736,7 +736,33 @@ impl Evaluator<'_> {
                                 }
                             }
                         }
-                        None => Entry::Value(value),
+                        None => {
+                            let attribute = schema.and_then(|schema| schema.attribute(&name.name));
+                            if let Some(attribute) = attribute.filter(|a| !fits(&value, &a.ty)) {
+                                self.report(
+                                    Diagnostic::new(
+                                        Code::TypeMismatch,
+                                        value.origin.file,
+                                        value.origin.span,
+                                        format!(
+                                            "`{}` takes {}, but it is given {}",
+                                            name.name,
+                                            attribute.ty,
+                                            value.type_name()
+                                        ),
+                                    )
+                                    .with_label(format!("this is {}", value.type_name()))
+                                    .with_secondary(
+                                        scope.file,
+                                        name.span,
+                                        format!("{} is required here", attribute.ty),
+                                    ),
+                                );
+                                failed = true;
+                                continue;
+                            }
+                            Entry::Value(value)
+                        }
                     };
                     body.entries.insert(name.name.clone(), entry);
                 }
@@ -818,6 +844,43 @@ impl Evaluator<'_> {
             blocks.push(body);
         }
         Ok(blocks)
+    }
+}
+
+/// Whether a value can be given to an argument of Terraform type `ty`, with Terraform's
+/// own conversions between primitives. Values only Terraform knows are its to check.
+fn fits(value: &Value, ty: &TfType) -> bool {
+    match (&value.kind, ty) {
+        (ValueKind::Deferred(_) | ValueKind::Null, _) | (_, TfType::Dynamic) => true,
+        (
+            ValueKind::Str(_)
+            | ValueKind::Json(_)
+            | ValueKind::Cidr(_)
+            | ValueKind::Enum { .. }
+            | ValueKind::Number(_)
+            | ValueKind::Quantity(..)
+            | ValueKind::Bool(_)
+            | ValueKind::Resource(_),
+            TfType::String,
+        ) => true,
+        (ValueKind::Number(_) | ValueKind::Quantity(..), TfType::Number) => true,
+        (ValueKind::Str(text), TfType::Number) => text.parse::<f64>().is_ok(),
+        (ValueKind::Bool(_), TfType::Bool) => true,
+        (ValueKind::Str(text), TfType::Bool) => matches!(&**text, "true" | "false"),
+        (ValueKind::List(items), TfType::List(element) | TfType::Set(element)) => {
+            items.iter().all(|item| fits(item, element))
+        }
+        (ValueKind::List(items), TfType::Tuple(elements)) => {
+            items.len() == elements.len()
+                && items.iter().zip(elements).all(|(item, ty)| fits(item, ty))
+        }
+        (ValueKind::Record { fields, .. }, TfType::Map(element)) => {
+            fields.values().all(|field| fits(field, element))
+        }
+        (ValueKind::Record { fields, .. }, TfType::Object(attributes)) => fields
+            .iter()
+            .all(|(key, field)| attributes.get(key).is_some_and(|ty| fits(field, ty))),
+        _ => false,
     }
 }
 

@@ -206,15 +206,8 @@ pub(crate) fn cursor_context(text: &str, offset: usize) -> CursorContext {
         .iter()
         .copied()
         .filter(|token| token.start >= start)
-        .take_while(|token| {
-            // The item ends where the next one starts.
-            !(token.start >= offset
-                && token.at_line_start
-                && (token.start == 0 || text.as_bytes().get(token.start - 1) == Some(&b'\n'))
-                && token.is_ident()
-                && super::lexer::ITEM_KEYWORDS.contains(&token.text)
-                && token.text != "let")
-        })
+        // The item ends where the next one starts.
+        .take_while(|token| !(token.start >= offset && super::lexer::starts_item(token, text)))
         .collect();
 
     let (prefix_start, prefix) = typed_prefix(text, offset);

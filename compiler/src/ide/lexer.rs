@@ -311,29 +311,27 @@ fn push<'t>(
 /// Keywords that start a top-level item.
 pub(crate) const ITEM_KEYWORDS: &[&str] = &["import", "let", "fn", "enum", "type", "module", "env"];
 
-/// Where the top-level item around `offset` starts, by the same rule as the parser's
-/// chunking: a line starting in its first column with an item keyword (`let` only
-/// outside brackets).
+/// Whether `token` starts a top-level item, by the parser's rule for cutting a file
+/// into items: an item keyword in the first column of a line, followed by a space or a
+/// quote.
+pub(crate) fn starts_item(token: &Token<'_>, text: &str) -> bool {
+    let first_column = token.start == 0 || text.as_bytes().get(token.start - 1) == Some(&b'\n');
+    let after = text[token.end..].chars().next();
+    first_column
+        && token.is_ident()
+        && ITEM_KEYWORDS.contains(&token.text)
+        && after.is_none_or(|ch| ch.is_whitespace() || ch == '"')
+}
+
+/// Where the top-level item around `offset` starts (with its doc comments).
 pub(crate) fn item_start(tokens: &[Token<'_>], text: &str, offset: usize) -> usize {
-    let mut depth: i64 = 0;
     let mut start = 0;
     for (index, token) in tokens.iter().enumerate() {
         if token.start >= offset {
             break;
         }
-        let first_column = token.start == 0 || text.as_bytes().get(token.start - 1) == Some(&b'\n');
-        let starts_item = first_column
-            && token.is_ident()
-            && ITEM_KEYWORDS.contains(&token.text)
-            && (token.text != "let" || depth <= 0);
-        if starts_item {
+        if starts_item(token, text) {
             start = doc_start(tokens, index);
-            depth = 0;
-        }
-        match token.text {
-            "{" | "(" | "[" if token.kind == TokenKind::Punct => depth += 1,
-            "}" | ")" | "]" if token.kind == TokenKind::Punct => depth -= 1,
-            _ => {}
         }
     }
     start

@@ -11,6 +11,7 @@ use crate::eval::value::{ResourceAddress, Value, ValueKind};
 
 pub fn check(stack: &Stack, out: &mut Vec<Diagnostic>) {
     plaintext_secrets(stack, out);
+    secret_values(stack, out);
     task_network(stack, out);
     iam(stack, out);
     buckets(stack, out);
@@ -58,6 +59,24 @@ fn plaintext_secrets(stack: &Stack, out: &mut Vec<Diagnostic>) {
                     resource,
                 ));
             }
+        }
+    }
+}
+
+/// A secret's value in the sources would land in Terraform state and plans.
+fn secret_values(stack: &Stack, out: &mut Vec<Diagnostic>) {
+    for version in stack.of_type("aws_secretsmanager_secret_version") {
+        let written = ["secret_string", "secret_binary"]
+            .iter()
+            .find_map(|name| version.body.value(name))
+            .filter(|value| !value.is_deferred());
+        if let Some(value) = written {
+            out.push(used_by(
+                at_value(Code::PlaintextSecret, value, "a secret's value is written in the sources")
+                    .with_label("this would be stored in Terraform state")
+                    .with_help("create only the secret; set its value outside Terraform (`aws secretsmanager put-secret-value`)"),
+                version,
+            ));
         }
     }
 }
