@@ -403,10 +403,10 @@ fn module_parameters_break_when_too_long() {
         "module m(a: Int, b: String = \"x\") {}\n",
         "module m(a: Int, b: String = \"x\") {}\n",
     );
-    let long = "module network_stack(name: String, zones: List<Zone>, nat: NatMode = single, cidr: Cidr = 10.0.0.0/16) {\nlet x = 1\n}\n";
+    let long = "module network_stack(name: String, zones: List<Zone>, nat: NatMode = single, cidr: Cidr = 10.0.0.0/16) {\noutput x = 1\n}\n";
     assert_formats(
         long,
-        "module network_stack(\n  name: String,\n  zones: List<Zone>,\n  nat: NatMode = single,\n  cidr: Cidr = 10.0.0.0/16,\n) {\n  let x = 1\n}\n",
+        "module network_stack(\n  name: String,\n  zones: List<Zone>,\n  nat: NatMode = single,\n  cidr: Cidr = 10.0.0.0/16,\n) {\n  output x = 1\n}\n",
     );
 }
 
