@@ -22,6 +22,8 @@ use tower_lsp_server::{LspService, Server};
 pub fn run_stdio() -> std::io::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        // Room for the recursive walks over deeply nested (but accepted) expressions.
+        .thread_stack_size(8 << 20)
         .build()?;
     runtime.block_on(serve(
         tokio::io::stdin(),

@@ -472,7 +472,7 @@ impl LanguageServer for Backend {
         let _ = guarded("saving", || {
             let mut state = lock(&self.session);
             state.db.refresh_from_disk();
-            state.known_files = state.layout.rag_files();
+            state.rescan();
             state.changed();
         });
         self.schedule(true);
@@ -494,7 +494,7 @@ impl LanguageServer for Backend {
         let _ = guarded("reading changed files", || {
             let mut state = lock(&self.session);
             state.db.refresh_from_disk();
-            state.known_files = state.layout.rag_files();
+            state.rescan();
             state.changed();
         });
         self.schedule(true);

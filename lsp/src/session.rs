@@ -153,6 +153,8 @@ pub struct Session {
     pub documents: BTreeMap<String, Document>,
     /// `.rag` files known in the workspace.
     pub known_files: Vec<String>,
+    /// The workspace's `envs/*.rag`, read again when files change on the disk.
+    pub environment_files: Vec<String>,
     /// URIs that were given diagnostics last time, to clear them when fixed.
     pub published: BTreeSet<String>,
     /// Diagnostics with quick fixes, by URI.
@@ -177,11 +179,13 @@ impl Session {
     pub fn new(layout: Layout) -> Session {
         let db = Database::new(layout.stdlib());
         let known_files = layout.rag_files();
+        let environment_files = layout.environment_files();
         Session {
             layout,
             db,
             documents: BTreeMap::new(),
             known_files,
+            environment_files,
             published: BTreeSet::new(),
             fixes: BTreeMap::new(),
             notes: Arc::default(),
@@ -198,12 +202,18 @@ impl Session {
             .filter(|path| !path.starts_with(STDLIB_PREFIX))
             .cloned()
             .collect();
-        for file in self.layout.environment_files() {
-            if !roots.contains(&file) {
-                roots.push(file);
+        for file in &self.environment_files {
+            if !roots.contains(file) {
+                roots.push(file.clone());
             }
         }
         roots
+    }
+
+    /// Lists the workspace's files again, after files changed on the disk.
+    pub fn rescan(&mut self) {
+        self.known_files = self.layout.rag_files();
+        self.environment_files = self.layout.environment_files();
     }
 
     /// Records a change to the files: cached programs are out of date.

@@ -2,7 +2,8 @@
 //! (insertions, deletions, pasted garbage) to the real environment files and a module
 //! of the standard library, each followed by completion, hover and go-to-definition
 //! requests at random places. Every request must be answered without an internal error,
-//! and the server must still be alive at the end.
+//! and the server must still be alive at the end. And input nested as deeply as the
+//! parser accepts, or deeper, which the recursive walks must survive.
 
 mod common;
 
@@ -239,5 +240,75 @@ async fn thousands_of_random_edits_never_break_the_server() {
         .is_some_and(|v| v.contains("1024 CPU units")));
     let elapsed = started.elapsed();
     assert!(elapsed.as_secs() < 60, "the storm took {elapsed:?}");
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deeply_nested_input_is_answered() {
+    let workspace = workspace_with_envs("deep");
+    let mut client = TestClient::start(&workspace).await;
+    let uri = uri_of(&workspace.join("envs/deep.rag"));
+    // As deep as the parser accepts, and deeper.
+    for depth in [190, 400] {
+        for (open, close) in [
+            ("(", ")"),
+            ("[", "]"),
+            ("{ a = ", " }"),
+            ("-", ""),
+            ("!", ""),
+        ] {
+            let text = format!(
+                "module m(x: Int) {{\n  let v = {}x{}\n  output o = v.a.b\n}}\nlet w = {}1{}\nlet z = w{}\n",
+                open.repeat(depth),
+                close.repeat(depth),
+                open.repeat(depth),
+                close.repeat(depth),
+                ".a".repeat(depth)
+            );
+            client.open(&uri, &text).await;
+            // The `x` in the innermost of `let v`.
+            let inner = common::position_of(
+                &text,
+                &format!("{}x", open.repeat(depth)),
+                open.len() * depth,
+            );
+            for (method, extra) in [
+                ("textDocument/hover", json!({})),
+                ("textDocument/definition", json!({})),
+                ("textDocument/completion", json!({})),
+                (
+                    "textDocument/references",
+                    json!({ "context": { "includeDeclaration": true } }),
+                ),
+                ("textDocument/prepareRename", json!({})),
+            ] {
+                let mut params = json!({ "textDocument": { "uri": uri }, "position": inner });
+                if let (Some(params), Some(extra)) = (params.as_object_mut(), extra.as_object()) {
+                    params.extend(extra.clone());
+                }
+                let response = client.request(method, params).await;
+                let error_code = response["error"]["code"].as_i64();
+                // Only "nothing to rename here" may be refused.
+                assert!(
+                    error_code.is_none()
+                        || (method == "textDocument/prepareRename" && error_code == Some(-32602)),
+                    "{method} on nesting {open} x {depth}: {response}"
+                );
+            }
+            let symbols = client
+                .request(
+                    "textDocument/documentSymbol",
+                    json!({ "textDocument": { "uri": uri } }),
+                )
+                .await;
+            assert!(symbols.get("result").is_some(), "{symbols}");
+            client
+                .notify(
+                    "textDocument/didClose",
+                    json!({ "textDocument": { "uri": uri } }),
+                )
+                .await;
+        }
+    }
     client.shutdown().await;
 }

@@ -6,6 +6,7 @@ use super::resolve::{index_file, DeclKind, Def};
 use super::{Analysis, FileEdit, Location, RenameError};
 use crate::diagnostics::FileId;
 use crate::source::Span;
+use crate::syntax::ast::{ItemKind, StmtKind};
 
 /// What the name at `offset` refers to, falling back to a top-level name where the file
 /// does not parse.
@@ -165,6 +166,9 @@ pub(crate) fn rename(
             analysis.program.file(stdlib_use.file).path
         )));
     }
+    if let Some(clash) = clash(analysis, &def, &locations, new_name) {
+        return Err(RenameError(clash));
+    }
     Ok(locations
         .into_iter()
         .map(|location| FileEdit {
@@ -173,4 +177,53 @@ pub(crate) fn rename(
             new_text: new_name.to_string(),
         })
         .collect())
+}
+
+/// Why renaming `def` to `new_name` would make a name mean something else, if it would:
+/// a top-level name already visible where the name is used, or a parameter or `let` of
+/// the same module.
+fn clash(
+    analysis: &Analysis<'_>,
+    def: &Def,
+    locations: &[Location],
+    new_name: &str,
+) -> Option<String> {
+    let Def::Source { file, span, kind } = def else {
+        return None;
+    };
+    let program = analysis.program;
+    let taken = match kind {
+        DeclKind::Let
+        | DeclKind::Fn
+        | DeclKind::Enum
+        | DeclKind::Type
+        | DeclKind::Module
+        | DeclKind::Env => locations
+            .iter()
+            .any(|location| program.lookup(location.file, new_name).is_some()),
+        DeclKind::Param | DeclKind::ModuleLet | DeclKind::Variable => program
+            .file(*file)
+            .parsed
+            .file
+            .items
+            .iter()
+            .any(|item| match &item.kind {
+                ItemKind::Module(module)
+                    if item.span.start <= span.start && span.end <= item.span.end =>
+                {
+                    module
+                        .params
+                        .iter()
+                        .any(|param| param.name.name == new_name)
+                        || module.body.iter().any(|stmt| match &stmt.kind {
+                            StmtKind::Let(decl) => decl.name.name == new_name,
+                            StmtKind::Variable(decl) => decl.name.name == new_name,
+                            _ => false,
+                        })
+                }
+                _ => false,
+            }),
+        _ => false,
+    };
+    taken.then(|| format!("`{new_name}` is already declared where this name is used"))
 }

@@ -7,15 +7,38 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::eval::stack::Stack;
 use crate::eval::value::Value;
 
-pub fn check(stack: &Stack, all: &[Stack], out: &mut Vec<Diagnostic>) {
-    let globals: Vec<&Stack> = all
-        .iter()
-        .filter(|other| other.of_type("aws_ecr_repository").next().is_some())
-        .collect();
-    if globals.is_empty() || globals.iter().any(|global| global.name == stack.name) {
+/// What the global stacks of a compilation create, found once for all environments.
+pub struct GlobalNames<'s> {
+    stacks: Vec<&'s Stack>,
+    repositories: Vec<(&'s str, &'s Value)>,
+    buckets: Vec<(&'s str, &'s Value)>,
+}
+
+impl<'s> GlobalNames<'s> {
+    /// The stacks that create an ECR repository are the global ones.
+    pub fn of(all: &'s [Stack]) -> GlobalNames<'s> {
+        let stacks: Vec<&Stack> = all
+            .iter()
+            .filter(|other| other.of_type("aws_ecr_repository").next().is_some())
+            .collect();
+        GlobalNames {
+            repositories: created(&stacks, "aws_ecr_repository", "name"),
+            buckets: created(&stacks, "aws_s3_bucket", "bucket"),
+            stacks,
+        }
+    }
+}
+
+pub fn check(stack: &Stack, globals: &GlobalNames<'_>, out: &mut Vec<Diagnostic>) {
+    if globals.stacks.is_empty()
+        || globals
+            .stacks
+            .iter()
+            .any(|global| global.name == stack.name)
+    {
         return;
     }
-    let repositories = created(&globals, "aws_ecr_repository", "name");
+    let repositories = &globals.repositories;
     for lookup in stack
         .resources
         .values()
@@ -29,11 +52,11 @@ pub fn check(stack: &Stack, all: &[Stack], out: &mut Vec<Diagnostic>) {
             continue;
         }
         out.push(used_by(
-            mismatch(value, name, "ECR repository", &repositories),
+            mismatch(value, name, "ECR repository", repositories),
             lookup,
         ));
     }
-    let buckets = created(&globals, "aws_s3_bucket", "bucket");
+    let buckets = &globals.buckets;
     if let Some(backend) = stack
         .backend
         .as_ref()

@@ -18,11 +18,12 @@ use crate::eval::value::{Origin, ResourceAddress, TemplatePart, Value, ValueKind
 /// cross-stack checks.
 pub fn lint_stacks(stacks: &[Stack], roots: &[usize]) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
+    let globals = global_names::GlobalNames::of(stacks);
     for &root in roots {
         let stack = &stacks[root];
         aws::check(stack, &mut diagnostics);
         security::check(stack, &mut diagnostics);
-        global_names::check(stack, stacks, &mut diagnostics);
+        global_names::check(stack, &globals, &mut diagnostics);
     }
     diagnostics
 }
