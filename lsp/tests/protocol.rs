@@ -311,7 +311,7 @@ async fn completion_hover_and_navigation() {
     assert_eq!(
         hover,
         json!({
-            "contents": { "kind": "markdown", "value": "`1 vcpu` = 1024 CPU units; Fargate memory with 1 vcpu: 2–8 GB" },
+            "contents": { "kind": "markdown", "value": "`1 vcpu` = 1024 CPU units; Fargate memory with 1 vcpu: 2 GB to 8 GB in 1 GB steps" },
             "range": { "start": { "line": 10, "character": 26 }, "end": { "line": 10, "character": 32 } }
         })
     );

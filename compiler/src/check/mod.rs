@@ -551,6 +551,12 @@ impl Checker<'_> {
             && self.schema.has_resource(name)
     }
 
+    fn children(&mut self, expr: &Expr) {
+        for child in expr.children() {
+            self.expr(child);
+        }
+    }
+
     fn expr(&mut self, expr: &Expr) {
         match &expr.kind {
             ExprKind::Name(ident) => self.name(ident, "a value"),
@@ -585,20 +591,11 @@ impl Checker<'_> {
                 }
                 self.expr(index);
             }
-            ExprKind::Str(parts) => {
-                for part in parts {
-                    if let StrPart::Interpolation(inner) = part {
-                        self.expr(inner);
-                    }
-                }
-            }
-            ExprKind::List(items) => items.iter().for_each(|item| self.expr(item)),
-            ExprKind::Record(fields) => fields.iter().for_each(|field| self.expr(&field.value)),
-            ExprKind::Construct { name, fields } => {
+            ExprKind::Construct { name, .. } => {
                 self.name(name, "a record type or a module");
-                fields.iter().for_each(|field| self.expr(&field.value));
+                self.children(expr);
             }
-            ExprKind::Call { function, args } => {
+            ExprKind::Call { function, .. } => {
                 let known = BUILTINS.iter().any(|builtin| builtin.name == function.name)
                     || self
                         .program
@@ -607,53 +604,10 @@ impl Checker<'_> {
                             matches!(self.program.item(item).kind, ItemKind::Fn(_))
                         });
                 if !known {
-                    let mut names: Vec<&str> =
-                        BUILTINS.iter().map(|builtin| builtin.name).collect();
-                    let visible = self.program.visible_names(self.file);
-                    names.extend(
-                        visible
-                            .iter()
-                            .filter(|(_, item)| {
-                                matches!(self.program.item(*item).kind, ItemKind::Fn(_))
-                            })
-                            .map(|(name, _)| *name),
-                    );
-                    let mut diagnostic = Diagnostic::new(
-                        Code::UnknownFunction,
-                        self.file,
-                        function.span,
-                        format!("there is no function `{}`", function.name),
-                    );
-                    if let Some(found) = suggest(&function.name, names) {
-                        diagnostic = diagnostic
-                            .with_help(format!("did you mean `{found}`?"))
-                            .with_fix(format!("replace with `{found}`"), found);
-                    }
+                    let diagnostic = unknown_function(self.program, self.file, function);
                     self.diagnostics.push(diagnostic);
                 }
-                args.iter().for_each(|arg| self.expr(&arg.value));
-            }
-            ExprKind::Unary { operand, .. } => self.expr(operand),
-            ExprKind::Binary { left, right, .. }
-            | ExprKind::Range {
-                start: left,
-                end: right,
-            } => {
-                self.expr(left);
-                self.expr(right);
-            }
-            ExprKind::If {
-                condition,
-                then,
-                otherwise,
-            } => {
-                self.expr(condition);
-                self.expr(then);
-                self.expr(otherwise);
-            }
-            ExprKind::Match { scrutinee, arms } => {
-                self.expr(scrutinee);
-                arms.iter().for_each(|arm| self.expr(&arm.value));
+                self.children(expr);
             }
             ExprKind::Comprehension {
                 var,
@@ -672,14 +626,31 @@ impl Checker<'_> {
                 }
                 self.scopes.pop();
             }
-            ExprKind::Paren(inner) => self.expr(inner),
-            ExprKind::Bool(_)
-            | ExprKind::Null
-            | ExprKind::Number(_)
-            | ExprKind::Quantity { .. }
-            | ExprKind::Cidr(_) => {}
+            _ => self.children(expr),
         }
     }
+}
+
+/// "There is no function", with the nearest built-in or `fn` as a suggestion.
+pub(crate) fn unknown_function(program: &Program, file: FileId, function: &Ident) -> Diagnostic {
+    let visible = program.visible_names(file);
+    let functions = visible
+        .iter()
+        .filter(|(_, item)| matches!(program.item(*item).kind, ItemKind::Fn(_)))
+        .map(|(name, _)| *name);
+    let names = BUILTINS.iter().map(|builtin| builtin.name).chain(functions);
+    let mut diagnostic = Diagnostic::new(
+        Code::UnknownFunction,
+        file,
+        function.span,
+        format!("there is no function `{}`", function.name),
+    );
+    if let Some(found) = suggest(&function.name, names) {
+        diagnostic = diagnostic
+            .with_help(format!("did you mean `{found}`?"))
+            .with_fix(format!("replace with `{found}`"), found);
+    }
+    diagnostic
 }
 
 fn statement_label(stmt: &Stmt) -> String {

@@ -129,25 +129,7 @@ impl Evaluator<'_> {
             .iter()
             .find(|builtin| builtin.name == function.name)
         else {
-            let mut names: Vec<&str> = BUILTINS.iter().map(|builtin| builtin.name).collect();
-            let visible = self.program.visible_names(scope.file);
-            names.extend(
-                visible
-                    .iter()
-                    .filter(|(_, item)| matches!(self.program.item(*item).kind, ItemKind::Fn(_)))
-                    .map(|(name, _)| *name),
-            );
-            let mut diagnostic = Diagnostic::new(
-                Code::UnknownFunction,
-                scope.file,
-                function.span,
-                format!("there is no function `{}`", function.name),
-            );
-            if let Some(found) = suggest(&function.name, names) {
-                diagnostic = diagnostic
-                    .with_help(format!("did you mean `{found}`?"))
-                    .with_fix(format!("replace with `{found}`"), found);
-            }
+            let diagnostic = crate::check::unknown_function(self.program, scope.file, function);
             return Err(self.report(diagnostic));
         };
         if let Some(named) = args.iter().find_map(|argument| argument.name.as_ref()) {

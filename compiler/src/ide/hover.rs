@@ -9,6 +9,10 @@ use super::{Analysis, HoverInfo};
 use crate::diagnostics::FileId;
 use crate::eval::value::format_number;
 use crate::eval::BUILTINS;
+use crate::lint::fargate::{
+    cpu_text, fargate_memory_range as fargate_memory, memory_range_text, FARGATE_CPUS,
+    RETENTION_DAYS,
+};
 use crate::schema::ProviderSchema;
 use crate::source::Span;
 
@@ -271,62 +275,6 @@ fn attribute_summary(
 
 // ---------------------------------------------------------------------- quantities
 
-/// The Fargate memory sizes (MiB) allowed with each CPU size (CPU units).
-fn fargate_memory(cpu: u32) -> Option<Vec<u32>> {
-    let gb = |n: u32| n * 1024;
-    Some(match cpu {
-        256 => vec![512, gb(1), gb(2)],
-        512 => (1..=4).map(gb).collect(),
-        1024 => (2..=8).map(gb).collect(),
-        2048 => (4..=16).map(gb).collect(),
-        4096 => (8..=30).map(gb).collect(),
-        8192 => (16..=60).step_by(4).map(gb).collect(),
-        16384 => (32..=120).step_by(8).map(gb).collect(),
-        _ => return None,
-    })
-}
-
-const FARGATE_CPUS: [u32; 7] = [256, 512, 1024, 2048, 4096, 8192, 16384];
-
-/// CloudWatch Logs retention periods, in days.
-const RETENTION_DAYS: [u32; 22] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    3288, 3653,
-];
-
-fn memory_text(mib: u32) -> String {
-    if mib.is_multiple_of(1024) {
-        format!("{} GB", mib / 1024)
-    } else {
-        format!("{mib} MB")
-    }
-}
-
-fn cpu_text(units: u32) -> String {
-    format!("{} vcpu", format_number(f64::from(units) / 1024.0))
-}
-
-/// `2–8 GB`, `512 MB, 1 GB or 2 GB`, `16–60 GB in 4 GB steps`.
-fn memory_range_text(memories: &[u32]) -> String {
-    match memories {
-        [] => String::new(),
-        [one] => memory_text(*one),
-        [first, .., last] if first.is_multiple_of(1024) => {
-            let step = memories[1] - memories[0];
-            let range = format!("{}–{} GB", first / 1024, last / 1024);
-            if step == 1024 {
-                range
-            } else {
-                format!("{range} in {} GB steps", step / 1024)
-            }
-        }
-        [rest @ .., last] => {
-            let rest: Vec<String> = rest.iter().map(|m| memory_text(*m)).collect();
-            format!("{} or {}", rest.join(", "), memory_text(*last))
-        }
-    }
-}
-
 /// The hover of a quantity literal (`1 vcpu`, `2 GB`, `30 days`, `60%`) at `offset`,
 /// found in the text so that it works where the file does not parse.
 fn quantity_hover(text: &str, offset: usize) -> Option<HoverInfo> {
@@ -355,14 +303,11 @@ fn quantity_hover(text: &str, offset: usize) -> Option<HoverInfo> {
             let units = value * 1024.0;
             let mut text = format!("`{written}` = {} CPU units", format_number(units));
             match FARGATE_CPUS.iter().find(|cpu| f64::from(**cpu) == units) {
-                Some(cpu) => {
-                    let memories = fargate_memory(*cpu).unwrap_or_default();
-                    text.push_str(&format!(
-                        "; Fargate memory with {}: {}",
-                        cpu_text(*cpu),
-                        memory_range_text(&memories)
-                    ));
-                }
+                Some(cpu) => text.push_str(&format!(
+                    "; Fargate memory with {}: {}",
+                    cpu_text(*cpu),
+                    memory_range_text(*cpu)
+                )),
                 None => text.push_str(&format!(
                     "; Fargate has no task size with this CPU (it takes {})",
                     FARGATE_CPUS
@@ -436,17 +381,20 @@ mod tests {
         let hover = quantity_hover("cpu = 1 vcpu", 8);
         assert_eq!(
             hover.map(|h| h.markdown),
-            Some("`1 vcpu` = 1024 CPU units; Fargate memory with 1 vcpu: 2–8 GB".to_string())
+            Some(
+                "`1 vcpu` = 1024 CPU units; Fargate memory with 1 vcpu: 2 GB to 8 GB in 1 GB steps"
+                    .to_string()
+            )
         );
         let hover = quantity_hover("cpu = 0.25 vcpu", 7);
         assert_eq!(
             hover.map(|h| h.markdown),
             Some(
-                "`0.25 vcpu` = 256 CPU units; Fargate memory with 0.25 vcpu: 512 MB, 1 GB or 2 GB"
+                "`0.25 vcpu` = 256 CPU units; Fargate memory with 0.25 vcpu: 512 MB, 1 GB, 2 GB"
                     .to_string()
             )
         );
         let hover = quantity_hover("cpu = 8 vcpu", 7);
-        assert!(hover.is_some_and(|h| h.markdown.ends_with("16–60 GB in 4 GB steps")));
+        assert!(hover.is_some_and(|h| h.markdown.ends_with("16 GB to 60 GB in 4 GB steps")));
     }
 }

@@ -65,7 +65,7 @@ pub fn check(stack: &Stack, globals: &GlobalNames<'_>, out: &mut Vec<Diagnostic>
         if let Some(value) = backend.body.value("bucket") {
             let name = value.as_str().unwrap_or_default();
             if !buckets.iter().any(|(created, _)| *created == name) {
-                out.push(mismatch(value, name, "state bucket", &buckets));
+                out.push(mismatch(value, name, "state bucket", buckets));
             }
         }
     }

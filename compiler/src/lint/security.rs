@@ -126,49 +126,35 @@ fn task_network(stack: &Stack, out: &mut Vec<Diagnostic>) {
             }
         }
         let task_groups = addresses(network.value("security_groups"));
-        for rule in stack.of_type("aws_vpc_security_group_ingress_rule") {
-            let Some(group) = rule.body.value("security_group_id").and_then(referenced) else {
-                continue;
-            };
-            if !task_groups.contains(&group) {
-                continue;
-            }
-            let source = rule
-                .body
-                .value("referenced_security_group_id")
-                .and_then(referenced);
-            if source.is_some_and(|source| load_balancer_groups.contains(&source)) {
-                continue;
-            }
-            let culprit = [
-                "cidr_ipv4",
-                "cidr_ipv6",
-                "prefix_list_id",
-                "referenced_security_group_id",
-            ]
-            .iter()
-            .find_map(|name| rule.body.value(name));
-            let diagnostic = match culprit {
-                Some(value) => at_value(
-                    Code::PublicTaskIngress,
-                    value,
-                    "tasks accept traffic from somewhere other than the load balancer",
-                ),
-                None => Diagnostic::new(
-                    Code::PublicTaskIngress,
-                    rule.origin.file,
-                    rule.origin.span,
-                    "tasks accept traffic from somewhere other than the load balancer",
-                ),
-            };
-            out.push(used_by(
-                diagnostic
+        for kind in &INGRESS_RULES {
+            for rule in stack.of_type(kind.type_name) {
+                let Some(group) = rule.body.value("security_group_id").and_then(referenced) else {
+                    continue;
+                };
+                let is_ingress = kind.ingress_only_when.is_none_or(|(name, wanted)| {
+                    rule.body.value(name).and_then(Value::as_str) == Some(wanted)
+                });
+                let source = rule.body.value(kind.source_group).and_then(referenced);
+                if !is_ingress
+                    || !task_groups.contains(&group)
+                    || source.is_some_and(|source| load_balancer_groups.contains(&source))
+                {
+                    continue;
+                }
+                out.push(used_by(
+                    at_first_argument(
+                        rule,
+                        kind.sources,
+                        Code::PublicTaskIngress,
+                        "tasks accept traffic from somewhere other than the load balancer",
+                    )
                     .with_label("this source may reach the tasks")
                     .with_help(
                         "allow ingress to the tasks only from the load balancer's security group",
                     ),
-                rule,
-            ));
+                    rule,
+                ));
+            }
         }
         for group in &task_groups {
             let Some(resource) = stack.resources.get(group) else {
@@ -188,52 +174,56 @@ fn task_network(stack: &Stack, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        for rule in stack.of_type("aws_security_group_rule") {
-            let is_ingress = rule.body.value("type").and_then(Value::as_str) == Some("ingress");
-            let Some(group) = rule.body.value("security_group_id").and_then(referenced) else {
-                continue;
-            };
-            if !is_ingress || !task_groups.contains(&group) {
-                continue;
-            }
-            let source = rule
-                .body
-                .value("source_security_group_id")
-                .and_then(referenced);
-            if source.is_some_and(|source| load_balancer_groups.contains(&source)) {
-                continue;
-            }
-            let culprit = [
-                "cidr_blocks",
-                "ipv6_cidr_blocks",
-                "prefix_list_ids",
-                "source_security_group_id",
-                "self",
-            ]
-            .iter()
-            .find_map(|name| rule.body.value(name));
-            let diagnostic = match culprit {
-                Some(value) => at_value(
-                    Code::PublicTaskIngress,
-                    value,
-                    "tasks accept traffic from somewhere other than the load balancer",
-                ),
-                None => Diagnostic::new(
-                    Code::PublicTaskIngress,
-                    rule.origin.file,
-                    rule.origin.span,
-                    "tasks accept traffic from somewhere other than the load balancer",
-                ),
-            };
-            out.push(used_by(
-                diagnostic
-                    .with_label("this source may reach the tasks")
-                    .with_help(
-                        "allow ingress to the tasks only from the load balancer's security group",
-                    ),
-                rule,
-            ));
-        }
+    }
+}
+
+/// A kind of standalone rule that may open the tasks' security group.
+struct IngressRule {
+    type_name: &'static str,
+    /// The argument naming the group the traffic comes from.
+    source_group: &'static str,
+    /// Every argument that names a source, first the most likely culprit.
+    sources: &'static [&'static str],
+    /// For rule types that hold egress rules too: the argument and value marking ingress.
+    ingress_only_when: Option<(&'static str, &'static str)>,
+}
+
+const INGRESS_RULES: [IngressRule; 2] = [
+    IngressRule {
+        type_name: "aws_vpc_security_group_ingress_rule",
+        source_group: "referenced_security_group_id",
+        sources: &[
+            "cidr_ipv4",
+            "cidr_ipv6",
+            "prefix_list_id",
+            "referenced_security_group_id",
+        ],
+        ingress_only_when: None,
+    },
+    IngressRule {
+        type_name: "aws_security_group_rule",
+        source_group: "source_security_group_id",
+        sources: &[
+            "cidr_blocks",
+            "ipv6_cidr_blocks",
+            "prefix_list_ids",
+            "source_security_group_id",
+            "self",
+        ],
+        ingress_only_when: Some(("type", "ingress")),
+    },
+];
+
+/// A diagnostic at the first of `arguments` the resource sets, or at the resource.
+fn at_first_argument(
+    resource: &Resource,
+    arguments: &[&str],
+    code: Code,
+    message: &str,
+) -> Diagnostic {
+    match arguments.iter().find_map(|name| resource.body.value(name)) {
+        Some(value) => at_value(code, value, message),
+        None => Diagnostic::new(code, resource.origin.file, resource.origin.span, message),
     }
 }
 
@@ -281,20 +271,12 @@ fn iam(stack: &Stack, out: &mut Vec<Diagnostic>) {
         "aws_iam_policy_attachment",
     ] {
         for resource in stack.of_type(type_name) {
-            let value = resource.body.value("policy_arn");
-            let diagnostic = match value {
-                Some(value) => at_value(
-                    Code::ManagedPolicy,
-                    value,
-                    "a managed policy is attached to a role",
-                ),
-                None => Diagnostic::new(
-                    Code::ManagedPolicy,
-                    resource.origin.file,
-                    resource.origin.span,
-                    "a managed policy is attached to a role",
-                ),
-            };
+            let diagnostic = at_first_argument(
+                resource,
+                &["policy_arn"],
+                Code::ManagedPolicy,
+                "a managed policy is attached to a role",
+            );
             out.push(used_by(
                 diagnostic.with_help("write the exact statements in an `aws_iam_role_policy`"),
                 resource,

@@ -319,40 +319,6 @@ impl<'f> References<'f> {
                 }
                 self.expr(index);
             }
-            ExprKind::Str(parts) => {
-                for part in parts {
-                    if let StrPart::Interpolation(inner) = part {
-                        self.expr(inner);
-                    }
-                }
-            }
-            ExprKind::List(items) => items.iter().for_each(|item| self.expr(item)),
-            ExprKind::Record(fields) | ExprKind::Construct { fields, .. } => {
-                fields.iter().for_each(|field| self.expr(&field.value))
-            }
-            ExprKind::Call { args, .. } => args.iter().for_each(|arg| self.expr(&arg.value)),
-            ExprKind::Unary { operand, .. } => self.expr(operand),
-            ExprKind::Binary { left, right, .. }
-            | ExprKind::Range {
-                start: left,
-                end: right,
-            } => {
-                self.expr(left);
-                self.expr(right);
-            }
-            ExprKind::If {
-                condition,
-                then,
-                otherwise,
-            } => {
-                self.expr(condition);
-                self.expr(then);
-                self.expr(otherwise);
-            }
-            ExprKind::Match { scrutinee, arms } => {
-                self.expr(scrutinee);
-                arms.iter().for_each(|arm| self.expr(&arm.value));
-            }
             ExprKind::Comprehension {
                 var,
                 index,
@@ -372,13 +338,11 @@ impl<'f> References<'f> {
                 }
                 self.shadowed.truncate(depth);
             }
-            ExprKind::Paren(inner) => self.expr(inner),
-            ExprKind::Bool(_)
-            | ExprKind::Null
-            | ExprKind::Number(_)
-            | ExprKind::Quantity { .. }
-            | ExprKind::Cidr(_)
-            | ExprKind::DataType(_) => {}
+            _ => {
+                for child in expr.children() {
+                    self.expr(child);
+                }
+            }
         }
     }
 }

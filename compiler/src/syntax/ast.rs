@@ -238,6 +238,62 @@ pub struct Expr {
     pub span: Span,
 }
 
+impl Expr {
+    /// The expressions directly inside this one, in source order, for walkers that treat
+    /// most forms alike.
+    pub fn children(&self) -> Vec<&Expr> {
+        match &self.kind {
+            ExprKind::Bool(_)
+            | ExprKind::Null
+            | ExprKind::Number(_)
+            | ExprKind::Quantity { .. }
+            | ExprKind::Cidr(_)
+            | ExprKind::Name(_)
+            | ExprKind::DataType(_) => Vec::new(),
+            ExprKind::Str(parts) => parts
+                .iter()
+                .filter_map(|part| match part {
+                    StrPart::Interpolation(inner) => Some(inner),
+                    StrPart::Text(_) => None,
+                })
+                .collect(),
+            ExprKind::List(items) => items.iter().collect(),
+            ExprKind::Record(fields) | ExprKind::Construct { fields, .. } => {
+                fields.iter().map(|field| &field.value).collect()
+            }
+            ExprKind::Field { target, .. } => vec![target],
+            ExprKind::Index { target, index } => vec![target, index],
+            ExprKind::Call { args, .. } => args.iter().map(|arg| &arg.value).collect(),
+            ExprKind::Unary { operand, .. } | ExprKind::Paren(operand) => vec![operand],
+            ExprKind::Binary { left, right, .. }
+            | ExprKind::Range {
+                start: left,
+                end: right,
+            } => {
+                vec![left, right]
+            }
+            ExprKind::If {
+                condition,
+                then,
+                otherwise,
+            } => vec![condition, then, otherwise],
+            ExprKind::Match { scrutinee, arms } => std::iter::once(&**scrutinee)
+                .chain(arms.iter().map(|arm| &arm.value))
+                .collect(),
+            ExprKind::Comprehension {
+                iterable,
+                body,
+                filter,
+                ..
+            } => {
+                let mut children = vec![&**iterable, &**body];
+                children.extend(filter.as_deref());
+                children
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Unit {
     Vcpu,
