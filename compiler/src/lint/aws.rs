@@ -335,21 +335,27 @@ fn names(stack: &Stack, out: &mut Vec<Diagnostic>) {
             };
             let Some(name) = value.as_str() else { continue };
             let problem = if name.len() > 32 {
-                Some(format!(
-                    "is {} characters long; the limit is 32",
-                    name.len()
+                Some((
+                    format!("is {} characters long; the limit is 32", name.len()),
+                    "shorten the service or environment name",
                 ))
             } else if name.starts_with('-') || name.ends_with('-') {
-                Some("starts or ends with a hyphen".to_string())
+                Some((
+                    "starts or ends with a hyphen".to_string(),
+                    "start and end the name with a letter or digit",
+                ))
             } else if !name
                 .chars()
                 .all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
             {
-                Some("may hold only letters, digits and hyphens".to_string())
+                Some((
+                    "may hold only letters, digits and hyphens".to_string(),
+                    "replace other characters, such as `_`, with `-`",
+                ))
             } else {
                 None
             };
-            if let Some(problem) = problem {
+            if let Some((problem, help)) = problem {
                 out.push(used_by(
                     at_value(
                         Code::NameTooLong,
@@ -357,7 +363,7 @@ fn names(stack: &Stack, out: &mut Vec<Diagnostic>) {
                         format!("the {type_name} name `{name}` {problem}"),
                     )
                     .with_label("this makes the name")
-                    .with_help("shorten the service or environment name"),
+                    .with_help(help),
                     resource,
                 ));
             }
