@@ -642,17 +642,28 @@ impl Evaluator<'_> {
             .and_then(|stack| stack.resources.get(&address))
         {
             let previous = previous.origin;
-            return Err(self.report(
-                Diagnostic::new(
-                    Code::DuplicateResource,
-                    scope.file,
-                    decl.name.span(),
-                    format!("two resources have the address `{address}`"),
-                )
-                .with_label("this one")
-                .with_secondary(previous.file, previous.span, "and this one")
-                .with_help("give each resource a name that differs, for instance by zone"),
-            ));
+            let here = Origin {
+                file: scope.file,
+                span: decl.name.span(),
+            };
+            let diagnostic = Diagnostic::new(
+                Code::DuplicateResource,
+                scope.file,
+                decl.name.span(),
+                format!("two resources have the address `{address}`"),
+            );
+            // The same declaration twice: a loop whose names do not depend on its variable.
+            let diagnostic = if previous == here {
+                diagnostic
+                    .with_label("every pass of the loop gives this name")
+                    .with_help("put the loop variable in the name: `\"name-${zone}\"`")
+            } else {
+                diagnostic
+                    .with_label("this one")
+                    .with_secondary(previous.file, previous.span, "and this one")
+                    .with_help("give each resource a name of its own")
+            };
+            return Err(self.report(diagnostic));
         }
         instance.resources.borrow_mut().insert(key, address.clone());
         let schema = if data {
