@@ -366,10 +366,16 @@ impl Checker<'_> {
             })
             .collect();
         for problem in schema.check_block(&written) {
+            // The first block too many, or else the first entry of that name.
+            let skip = match &problem {
+                BlockProblem::TooManyBlocks { max, .. } => usize::try_from(*max).unwrap_or(0),
+                _ => 0,
+            };
             let span = block
                 .entries
                 .iter()
-                .find(|entry| entry.name().name == problem.name())
+                .filter(|entry| entry.name().name == problem.name())
+                .nth(skip)
                 .map_or(owner_span, |entry| entry.name().span);
             let diagnostic = match problem {
                 // A nested block may be given as a record or a list of records; the
