@@ -3,7 +3,7 @@
 //! type, every resource block matches the provider schema, module bodies have no
 //! dependency cycles, and no `let` or parameter is left unused.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use crate::diagnostics::{Code, Diagnostic, FileId};
 use crate::eval::{BUILTINS, BUILTIN_TYPES};
@@ -111,6 +111,7 @@ impl Checker<'_> {
                 self.expr(&decl.value);
             }
             ItemKind::Fn(decl) => {
+                self.duplicates(decl.params.iter().map(|param| &param.name), "parameter");
                 self.params(&decl.params);
                 self.type_expr(&decl.result);
                 self.scopes
@@ -119,14 +120,12 @@ impl Checker<'_> {
                 self.scopes.pop();
             }
             ItemKind::Enum(decl) => {
-                let mut seen = BTreeSet::new();
-                for variant in &decl.variants {
-                    if !seen.insert(&variant.name.name) {
-                        self.duplicate(&variant.name, "variant");
-                    }
-                }
+                self.duplicates(decl.variants.iter().map(|variant| &variant.name), "variant");
             }
-            ItemKind::Type(decl) => self.params(&decl.fields),
+            ItemKind::Type(decl) => {
+                self.duplicates(decl.fields.iter().map(|field| &field.name), "field");
+                self.params(&decl.fields);
+            }
             ItemKind::Module(decl) => self.module(decl),
             ItemKind::Env(decl) => {
                 self.name(&decl.module, "a module");
@@ -138,11 +137,7 @@ impl Checker<'_> {
     }
 
     fn params(&mut self, params: &[FieldDecl]) {
-        let mut seen = BTreeSet::new();
         for param in params {
-            if !seen.insert(&param.name.name) {
-                self.duplicate(&param.name, "field");
-            }
             self.type_expr(&param.ty);
             if let Some(default) = &param.default {
                 self.expr(default);
@@ -150,16 +145,27 @@ impl Checker<'_> {
         }
     }
 
-    fn duplicate(&mut self, name: &Ident, what: &str) {
-        self.diagnostics.push(
-            Diagnostic::new(
-                Code::DuplicateName,
-                self.file,
-                name.span,
-                format!("{what} `{}` is declared twice", name.name),
-            )
-            .with_help("rename or remove one of them"),
-        );
+    /// Reports every name declared again after its first declaration in one scope.
+    fn duplicates<'i>(&mut self, names: impl Iterator<Item = &'i Ident>, what: &str) {
+        let mut first: BTreeMap<&str, &Ident> = BTreeMap::new();
+        for name in names {
+            match first.get(name.name.as_str()) {
+                Some(earlier) => self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateName,
+                        self.file,
+                        name.span,
+                        format!("{what} `{}` is declared twice", name.name),
+                    )
+                    .with_label("declared again here")
+                    .with_secondary(self.file, earlier.span, "first declared here")
+                    .with_help("rename or remove one of them"),
+                ),
+                None => {
+                    first.insert(&name.name, name);
+                }
+            }
+        }
     }
 
     fn module(&mut self, decl: &ModuleDecl) {
@@ -174,14 +180,13 @@ impl Checker<'_> {
                 _ => {}
             }
         }
-        let mut seen = BTreeSet::new();
-        for binding in &bindings {
-            if !seen.insert(&binding.name)
-                || decl.params.iter().any(|p| p.name.name == binding.name)
-            {
-                self.duplicate(binding, "binding");
-            }
-        }
+        // A `let` may not reuse a parameter's name either.
+        let params_and_bindings = decl
+            .params
+            .iter()
+            .map(|param| &param.name)
+            .chain(bindings.iter().copied());
+        self.duplicates(params_and_bindings, "name");
         self.scopes
             .push(bindings.iter().map(|b| b.name.clone()).collect());
         for stmt in &decl.body {
