@@ -112,7 +112,9 @@ impl Client {
             .await?;
         match tokio::time::timeout(TIMEOUT, rx).await {
             Ok(Ok(stamped)) => Ok((stamped.message, stamped.at.duration_since(sent))),
-            Ok(Err(_)) => Err(format!("the server closed the pipe before answering {method}").into()),
+            Ok(Err(_)) => {
+                Err(format!("the server closed the pipe before answering {method}").into())
+            }
             Err(_) => Err(format!("no answer to {method} within {TIMEOUT:?}").into()),
         }
     }
@@ -161,7 +163,10 @@ impl Client {
                         && params["uri"] == uri
                         && params["version"] == version
                     {
-                        let list = params["diagnostics"].as_array().cloned().unwrap_or_default();
+                        let list = params["diagnostics"]
+                            .as_array()
+                            .cloned()
+                            .unwrap_or_default();
                         return Ok((list, stamped.at));
                     }
                 }
