@@ -128,6 +128,18 @@ impl Backend {
         }
     }
 
+    /// Files changed on disk (saved, or changed by another program): read them again
+    /// and recompute diagnostics at once.
+    fn reload_from_disk(&self, what: &str) {
+        let _ = guarded(what, || {
+            let mut state = lock(&self.session);
+            state.db.refresh_from_disk();
+            state.rescan();
+            state.changed();
+        });
+        self.schedule(true);
+    }
+
     fn schedule(&self, immediate: bool) {
         self.trigger.send_modify(|trigger| {
             trigger.generation += 1;
@@ -469,13 +481,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_save(&self, _: DidSaveTextDocumentParams) {
-        let _ = guarded("saving", || {
-            let mut state = lock(&self.session);
-            state.db.refresh_from_disk();
-            state.rescan();
-            state.changed();
-        });
-        self.schedule(true);
+        self.reload_from_disk("saving");
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -491,13 +497,7 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
-        let _ = guarded("reading changed files", || {
-            let mut state = lock(&self.session);
-            state.db.refresh_from_disk();
-            state.rescan();
-            state.changed();
-        });
-        self.schedule(true);
+        self.reload_from_disk("reading changed files");
     }
 
     async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
