@@ -16,8 +16,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 use salsa::Setter;
 
 use crate::diagnostics::FileId;
-use crate::program::{SourceProvider, Stdlib, STDLIB_PREFIX};
-use crate::syntax::{self, Parsed};
+use crate::program::{parse_source, SourceProvider, Stdlib, STDLIB_PREFIX};
+use crate::syntax::Parsed;
 
 /// A source file: its path as the program names it (`envs/prod.rag`,
 /// `<stdlib>/vpc.rag`) and its text.
@@ -33,7 +33,7 @@ pub struct SourceFile {
 /// gives each file its own id, and `SourceProvider::parse` renames them.
 #[salsa::tracked(returns(ref))]
 pub fn parsed_file(db: &dyn salsa::Database, file: SourceFile) -> Arc<Parsed> {
-    Arc::new(syntax::parse(PARSED_FILE_ID, file.text(db)))
+    Arc::new(parse_source(PARSED_FILE_ID, file.path(db), file.text(db)))
 }
 
 /// The file id inside the parses `parsed_file` returns.
@@ -186,7 +186,7 @@ impl SourceProvider for Database {
         Some(file.text(self).clone())
     }
 
-    fn parse(&self, id: FileId, text: &str) -> Arc<Parsed> {
+    fn parse(&self, id: FileId, path: &str, text: &str) -> Arc<Parsed> {
         // `read` handed out the input's own `Arc<str>`, so the text is found by address.
         let inputs: Vec<SourceFile> = self.files_lock().values().map(|(file, _)| *file).collect();
         let found = inputs
@@ -194,7 +194,7 @@ impl SourceProvider for Database {
             .find(|file| std::ptr::eq(file.text(self).as_ptr(), text.as_ptr()));
         match found {
             Some(file) => with_file_id(parsed_file(self, file), id),
-            None => Arc::new(syntax::parse(id, text)),
+            None => Arc::new(parse_source(id, path, text)),
         }
     }
 }

@@ -15,6 +15,6 @@ pub mod lint;
 pub mod program;
 pub mod resolve;
 pub mod schema;
-pub mod source;
 mod stdlib;
-pub mod syntax;
+
+pub use ragc_syntax::{source, syntax};

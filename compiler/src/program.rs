@@ -12,15 +12,15 @@ use crate::diagnostics::render::SourceLookup;
 use crate::diagnostics::{Code, Diagnostic, FileId};
 use crate::source::{LineIndex, Span};
 use crate::syntax::ast::{Item, ItemKind};
-use crate::syntax::{self, Parsed};
+use crate::syntax::Parsed;
 
 /// Where the compiler reads sources from: the disk for the command line, the editor's
 /// buffers for the language server.
 pub trait SourceProvider {
     fn read(&self, path: &str) -> Option<Arc<str>>;
-    /// Parses a file; the language server answers from its salsa database.
-    fn parse(&self, file: FileId, text: &str) -> Arc<Parsed> {
-        Arc::new(syntax::parse(file, text))
+    /// Parses the file `path`; the language server answers from its salsa database.
+    fn parse(&self, file: FileId, path: &str, text: &str) -> Arc<Parsed> {
+        Arc::new(parse_source(file, path, text))
     }
 }
 
@@ -36,6 +36,12 @@ impl SourceProvider for DiskSources {
             None => std::fs::read_to_string(path).ok().map(Arc::from),
         }
     }
+}
+
+/// The parse of the file `path` whose text is `text`. The embedded standard library's
+/// files were parsed when `ragc` was built and are not parsed again.
+pub fn parse_source(file: FileId, path: &str, text: &str) -> Parsed {
+    crate::stdlib::parse(file, path, text)
 }
 
 /// Paths of standard-library files start with this, so they never clash with user paths.
@@ -54,7 +60,7 @@ impl Stdlib {
         match self {
             Stdlib::Embedded => crate::stdlib::FILES
                 .iter()
-                .map(|(name, _)| (*name).to_string())
+                .map(|file| file.name.to_string())
                 .collect(),
             Stdlib::Folder(root) => {
                 let mut names = Vec::new();
@@ -68,10 +74,7 @@ impl Stdlib {
     /// The text of the standard-library file `name` (relative to its root).
     pub fn read(&self, name: &str) -> Option<Arc<str>> {
         match self {
-            Stdlib::Embedded => crate::stdlib::FILES
-                .iter()
-                .find(|(file, _)| *file == name)
-                .map(|(_, text)| Arc::from(*text)),
+            Stdlib::Embedded => crate::stdlib::file(name).map(|file| Arc::from(file.text)),
             Stdlib::Folder(root) => std::fs::read_to_string(root.join(name)).ok().map(Arc::from),
         }
     }
@@ -170,7 +173,7 @@ impl Program {
         is_stdlib: bool,
     ) -> FileId {
         let id = FileId(self.files.len() as u32);
-        let parsed = sources.parse(id, &text);
+        let parsed = sources.parse(id, &path, &text);
         self.diagnostics.extend(parsed.diagnostics.iter().cloned());
         self.by_path.insert(path.clone(), id);
         self.files.push(ProgramFile {

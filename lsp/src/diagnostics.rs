@@ -70,14 +70,14 @@ impl SourceProvider for Loaded {
         self.files.get(path).map(|(text, _)| text.clone())
     }
 
-    fn parse(&self, file: FileId, text: &str) -> Arc<Parsed> {
+    fn parse(&self, file: FileId, path: &str, text: &str) -> Arc<Parsed> {
         let found = self
             .files
             .values()
             .find(|(known, _)| std::ptr::eq(known.as_ptr(), text.as_ptr()));
         match found {
             Some((_, parsed)) => ragc::db::with_file_id(parsed, file),
-            None => Arc::new(ragc::syntax::parse(file, text)),
+            None => Arc::new(ragc::program::parse_source(file, path, text)),
         }
     }
 }

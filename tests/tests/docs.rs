@@ -10,7 +10,7 @@ use ragc_tests::check_golden;
 fn diagnostics_page() -> String {
     let mut page = String::from(
         "# Diagnostics\n\n\
-         Generated from `compiler/src/diagnostics/codes.rs` by `RAGC_BLESS=1 cargo test -p ragc-tests --test docs`;\n\
+         Generated from `compiler/syntax/src/diagnostics/codes.rs` by `RAGC_BLESS=1 cargo test -p ragc-tests --test docs`;\n\
          do not edit by hand. `ragc explain CODE` prints the same text.\n\n\
          Codes are grouped by phase: `RAG01xx` syntax, `RAG02xx` names, `RAG03xx` types,\n\
          `RAG04xx` evaluation and AWS checks, `RAG05xx` security.\n\n\

@@ -11,7 +11,7 @@ use ragc::compile::{compile, Compilation, Options};
 use ragc::diagnostics::FileId;
 use ragc::program::{DiskSources, SourceProvider, Stdlib};
 use ragc::schema::ProviderSchema;
-use ragc::syntax::{self, format::format_source, Parsed};
+use ragc::syntax::{format::format_source, Parsed};
 
 /// Parses already made, by file id and text.
 type ParseCache = HashMap<(u32, Arc<str>), Arc<Parsed>>;
@@ -32,12 +32,12 @@ impl SourceProvider for Sources {
             .or_else(|| self.disk.read(path))
     }
 
-    fn parse(&self, file: FileId, text: &str) -> Arc<Parsed> {
+    fn parse(&self, file: FileId, path: &str, text: &str) -> Arc<Parsed> {
         let key = (file.0, Arc::<str>::from(text));
         if let Some(parsed) = self.parses.borrow().get(&key) {
             return parsed.clone();
         }
-        let parsed = Arc::new(syntax::parse(file, text));
+        let parsed = Arc::new(ragc::program::parse_source(file, path, text));
         self.parses.borrow_mut().insert(key, parsed.clone());
         parsed
     }

@@ -4,12 +4,13 @@
 //! results); evaluation is bounded by a depth limit and a fuel budget.
 
 mod builtins;
-pub mod cidr;
 mod conform;
 mod expr;
 mod module;
 pub mod stack;
 pub mod value;
+
+pub use ragc_syntax::cidr;
 
 pub use builtins::{json_number, to_hcl, to_json, Builtin, BUILTINS};
 pub use conform::BUILTIN_TYPES;

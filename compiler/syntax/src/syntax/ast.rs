@@ -1,29 +1,31 @@
 //! The typed syntax tree of one `.rag` file. Every node carries the byte span it was
 //! parsed from; nothing here knows about names, types or values.
 
+use serde::{Deserialize, Serialize};
+
 use crate::source::Span;
 
 /// A name as written, with where it was written.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Ident {
     pub name: String,
     pub span: Span,
 }
 
 /// Everything the parser could read of one file, in source order.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct File {
     pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Item {
     pub doc: Option<String>,
     pub kind: ItemKind,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ItemKind {
     Import(Import),
     Let(LetDecl),
@@ -49,13 +51,13 @@ impl Item {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Import {
     pub path: String,
     pub path_span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LetDecl {
     pub name: Ident,
     pub ty: Option<TypeExpr>,
@@ -63,7 +65,7 @@ pub struct LetDecl {
 }
 
 /// `fn name(params): Type = expr`: a function written in the language.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FnDecl {
     pub name: Ident,
     pub params: Vec<FieldDecl>,
@@ -71,26 +73,26 @@ pub struct FnDecl {
     pub body: Expr,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnumDecl {
     pub name: Ident,
     pub variants: Vec<Variant>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Variant {
     pub doc: Option<String>,
     pub name: Ident,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TypeDecl {
     pub name: Ident,
     pub fields: Vec<FieldDecl>,
 }
 
 /// A typed field of a record type, or a parameter of a module.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldDecl {
     pub doc: Option<String>,
     pub name: Ident,
@@ -98,14 +100,14 @@ pub struct FieldDecl {
     pub default: Option<Expr>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModuleDecl {
     pub name: Ident,
     pub params: Vec<FieldDecl>,
     pub body: Vec<Stmt>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnvDecl {
     pub name: Ident,
     pub module: Ident,
@@ -114,14 +116,14 @@ pub struct EnvDecl {
     pub body_span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Stmt {
     pub doc: Option<String>,
     pub kind: StmtKind,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum StmtKind {
     Let(LetDecl),
     Resource(ResourceDecl),
@@ -138,20 +140,20 @@ pub enum StmtKind {
 }
 
 /// `resource TYPE NAME { ... }` or `data TYPE NAME { ... }`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResourceDecl {
     pub type_name: Ident,
     pub name: ResourceName,
     pub body: Block,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConfigBlock {
     pub name: Ident,
     pub body: Block,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ResourceName {
     /// `resource aws_vpc main`.
     Plain(Ident),
@@ -169,13 +171,13 @@ impl ResourceName {
 }
 
 /// The body of a resource or of one of its nested blocks.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Block {
     pub entries: Vec<BlockEntry>,
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum BlockEntry {
     Attribute { name: Ident, value: Expr },
     Block { name: Ident, body: Block },
@@ -189,7 +191,7 @@ impl BlockEntry {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForStmt {
     pub var: Ident,
     pub index: Option<Ident>,
@@ -197,26 +199,26 @@ pub struct ForStmt {
     pub body: Vec<Stmt>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct IfStmt {
     pub condition: Expr,
     pub body: Vec<Stmt>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AssertStmt {
     pub condition: Expr,
     pub message: Expr,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OutputDecl {
     pub name: Ident,
     pub value: Expr,
 }
 
 /// A Terraform input variable: a value chosen at deploy time, such as an image tag.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct VariableDecl {
     pub name: Ident,
     pub ty: TypeExpr,
@@ -224,7 +226,7 @@ pub struct VariableDecl {
 }
 
 /// A type as written: `String`, `List<Zone>`, `Bucket?`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TypeExpr {
     pub name: Ident,
     pub args: Vec<TypeExpr>,
@@ -232,7 +234,7 @@ pub struct TypeExpr {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
@@ -294,7 +296,7 @@ impl Expr {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Unit {
     Vcpu,
     Megabytes,
@@ -332,7 +334,7 @@ impl Unit {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BinaryOp {
     Or,
     And,
@@ -367,33 +369,33 @@ impl BinaryOp {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UnaryOp {
     Not,
     Neg,
 }
 
 /// One piece of a string literal: text, or an interpolated expression.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum StrPart {
     Text(String),
     Interpolation(Expr),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldInit {
     pub doc: Option<String>,
     pub key: Ident,
     pub value: Expr,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Argument {
     pub name: Option<Ident>,
     pub value: Expr,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatchArm {
     /// `None` is the wildcard `_`.
     pub pattern: Option<Ident>,
@@ -401,7 +403,7 @@ pub struct MatchArm {
     pub value: Expr,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ExprKind {
     Bool(bool),
     Null,

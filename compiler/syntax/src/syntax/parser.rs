@@ -536,7 +536,7 @@ impl Builder<'_> {
             }
             Rule::cidr => {
                 let text = pair.as_str();
-                if let Err(problem) = crate::eval::cidr::Cidr::parse(text) {
+                if let Err(problem) = crate::cidr::Cidr::parse(text) {
                     self.diagnostics.push(
                         Diagnostic::new(Code::InvalidLiteral, self.file, span, problem)
                             .with_label("invalid CIDR block"),

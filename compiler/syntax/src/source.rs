@@ -2,8 +2,12 @@
 //! offset into a line and a column counted in characters or in UTF-16 code units (what
 //! editors speak).
 
+use serde::{Deserialize, Serialize};
+
 /// A half-open byte range `[start, end)` in one file's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 pub struct Span {
     pub start: u32,
     pub end: u32,
