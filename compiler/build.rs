@@ -1,5 +1,5 @@
 //! Embeds the standard library (`../stdlib/**/*.rag`) in the binary, so that `ragc` works
-//! from any folder, together with its syntax trees: each file is parsed here, once, and
+//! from any folder, together with its syntax trees: each item is parsed here, once, and
 //! its tree stored in postcard's binary form, so that a compilation reads the standard
 //! library's trees instead of parsing about a thousand lines every time. A syntax error
 //! in the standard library therefore fails the build of `ragc`.
@@ -26,43 +26,59 @@ fn main() {
             .unwrap_or_default();
         let text = std::fs::read_to_string(path)
             .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
-        let tree = out_dir.join(format!("{}.ast", name.replace('/', "__")));
-        write(&tree, &syntax_tree(path, &text));
+        let trees_path = out_dir.join(format!("{}.ast", name.replace('/', "__")));
+        let (trees, items) = syntax_trees(path, &text);
+        write(&trees_path, &trees);
         let _ = writeln!(
             code,
-            "    EmbeddedFile {{ name: {name:?}, text: include_str!({:?}), tree: include_bytes!({:?}) }},",
+            "    EmbeddedFile {{ name: {name:?}, text: include_str!({:?}), trees: include_bytes!({:?}), items: &{items:?} }},",
             path.display().to_string(),
-            tree.display().to_string(),
+            trees_path.display().to_string(),
         );
     }
     code.push_str("];\n");
     write(&out_dir.join("stdlib_files.rs"), code.as_bytes());
 }
 
-/// The file's syntax tree in postcard's form; panics (failing the build) with the
-/// standard library's syntax errors, if it has any.
-fn syntax_tree(path: &Path, text: &str) -> Vec<u8> {
-    let parsed = ragc_syntax::syntax::parse(FileId(0), text);
-    if !parsed.diagnostics.is_empty() {
-        let lines = LineIndex::new(text);
-        let mut report = String::new();
+/// Where an item chunk's text and tree are: (text start, text end, tree start, tree end).
+type ChunkPlace = (usize, usize, usize, usize);
+
+/// The trees of the file's item chunks in postcard's form (`Option<Item>`), one after
+/// the other, and where each chunk's text and tree are. Panics
+/// (failing the build) with the standard library's syntax errors, if it has any.
+fn syntax_trees(path: &Path, text: &str) -> (Vec<u8>, Vec<ChunkPlace>) {
+    let mut trees = Vec::new();
+    let mut items = Vec::new();
+    let mut errors = String::new();
+    for range in ragc_syntax::syntax::item_chunks(text) {
+        let parsed = ragc_syntax::syntax::parse_item(FileId(0), &text[range.clone()]);
         for diagnostic in &parsed.diagnostics {
-            let at = diagnostic
-                .labels
-                .first()
-                .map(|label| lines.utf16_position(text, label.span.start as usize));
-            let (line, col) = at.map_or((0, 0), |at| (at.line + 1, at.col + 1));
+            let offset = range.start
+                + diagnostic
+                    .labels
+                    .first()
+                    .map_or(0, |label| label.span.start as usize);
+            let at = LineIndex::new(text).utf16_position(text, offset);
             let _ = writeln!(
-                report,
-                "{}:{line}:{col}: {}",
+                errors,
+                "{}:{}:{}: {}",
                 path.display(),
+                at.line + 1,
+                at.col + 1,
                 diagnostic.message
             );
         }
-        panic!("the standard library does not parse:\n{report}");
+        // A chunk of comments only has no item; it is stored as such.
+        let start = trees.len();
+        let tree = postcard::to_allocvec(&parsed.item)
+            .unwrap_or_else(|error| panic!("cannot serialize {}: {error}", path.display()));
+        trees.extend_from_slice(&tree);
+        items.push((range.start, range.end, start, trees.len()));
     }
-    postcard::to_allocvec(&parsed.file)
-        .unwrap_or_else(|error| panic!("cannot serialize {}: {error}", path.display()))
+    if !errors.is_empty() {
+        panic!("the standard library does not parse:\n{errors}");
+    }
+    (trees, items)
 }
 
 fn write(path: &Path, bytes: &[u8]) {

@@ -14,6 +14,9 @@ use crate::syntax::ast::ItemKind;
 pub struct Options<'s> {
     pub stdlib: Stdlib,
     pub schema: &'s ProviderSchema,
+    /// Whether to write the stacks' Terraform JSON (`ragc build`), or only check them
+    /// (`ragc check`, the language server).
+    pub emit: bool,
 }
 
 /// One environment, ready to write.
@@ -21,6 +24,7 @@ pub struct Options<'s> {
 pub struct CompiledStack {
     pub name: String,
     pub resource_count: usize,
+    /// The Terraform JSON files; empty unless `Options::emit`.
     pub files: Vec<EmittedFile>,
 }
 
@@ -47,7 +51,8 @@ pub fn compile(
 ) -> Compilation {
     let program = Program::load(sources, &options.stdlib, roots);
     let mut diagnostics = program.diagnostics.clone();
-    diagnostics.extend(crate::check::check_program(&program, options.schema));
+    diagnostics.extend(sources.item_diagnostics(&program, options.schema));
+    diagnostics.extend(crate::check::top_level_cycles(&program));
     let mut evaluated = Vec::new();
     let mut root_stacks = Vec::new();
     // Evaluation would only repeat what the checks found, less clearly.
@@ -80,7 +85,11 @@ pub fn compile(
                 CompiledStack {
                     name: stack.name.clone(),
                     resource_count: stack.managed_count(),
-                    files: emit(stack),
+                    files: if options.emit {
+                        emit(stack)
+                    } else {
+                        Vec::new()
+                    },
                 }
             })
             .collect()

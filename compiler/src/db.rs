@@ -1,10 +1,21 @@
 //! The salsa database: one input per source file (`SourceFile`, its path and text) and
-//! the query `parsed_file`, so that a file is parsed again only when its text changed.
+//! the queries over them, at the grain of one top-level item:
+//!
+//! - `parsed_item`: the tree of one item chunk, with spans counted from the chunk's
+//!   start, keyed by the chunk's text (`ItemText`), so that an unchanged item is not
+//!   parsed again however the items around it move;
+//! - `parsed_file`: the file's tree, assembled from its items' trees;
+//! - `declarations` and `scope`: what each file declares and what a file sees, without
+//!   spans or bodies, so that they stay equal (and salsa backdates them) when an edit
+//!   stays inside an item;
+//! - `item_diagnostics`: the checks of one item (`check::check_item`), run again only
+//!   when the item's text or its file's scope changed.
 //!
 //! The database is a `SourceProvider`: `Program::load` reads texts from it and gets
-//! their parses from `parsed_file`. Files it has not seen yet are read from the disk or
-//! the standard library and become inputs on first read; the language server sets the
-//! text of open files itself (`set_file`), so unsaved buffers win over the disk.
+//! their parses from `parsed_file`, and `compile` gets the items' checks from
+//! `item_diagnostics`. Files it has not seen yet are read from the disk or the standard
+//! library and become inputs on first read; the language server sets the text of open
+//! files itself (`set_file`), so unsaved buffers win over the disk.
 //!
 //! Clones of the database are snapshots for readers. Setting an input cancels the
 //! queries running on snapshots (they unwind with `salsa::Cancelled`) and waits until
@@ -15,9 +26,18 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use salsa::Setter;
 
-use crate::diagnostics::FileId;
-use crate::program::{parse_source, SourceProvider, Stdlib, STDLIB_PREFIX};
-use crate::syntax::Parsed;
+use crate::check::{check_file, check_item};
+use crate::diagnostics::{Diagnostic, FileId};
+use crate::program::{parse_chunk, Program, SourceProvider, Stdlib, STDLIB_PREFIX};
+use crate::schema::ProviderSchema;
+use crate::scope::{Declarations, Scope};
+use crate::syntax::{self, item_chunks, Parsed, ParsedItem, Shift};
+
+/// The database's own queries need the provider schema, fixed for its whole life.
+#[salsa::db]
+pub trait Db: salsa::Database {
+    fn schema(&self) -> &'static ProviderSchema;
+}
 
 /// A source file: its path as the program names it (`envs/prod.rag`,
 /// `<stdlib>/vpc.rag`) and its text.
@@ -29,14 +49,85 @@ pub struct SourceFile {
     pub text: Arc<str>,
 }
 
-/// The parse of a file. Its diagnostics name the file `PARSED_FILE_ID`; the program
-/// gives each file its own id, and `SourceProvider::parse` renames them.
-#[salsa::tracked(returns(ref))]
-pub fn parsed_file(db: &dyn salsa::Database, file: SourceFile) -> Arc<Parsed> {
-    Arc::new(parse_source(PARSED_FILE_ID, file.path(db), file.text(db)))
+/// The text of one item chunk (`syntax::item_chunks`): equal texts are one key.
+#[salsa::interned(debug)]
+pub struct ItemText<'db> {
+    #[returns(ref)]
+    pub text: String,
 }
 
-/// The file id inside the parses `parsed_file` returns.
+/// The files whose declarations a file sees, in order of precedence
+/// (`Program::visible_files`).
+#[salsa::interned(debug)]
+pub struct Visibility<'db> {
+    #[returns(ref)]
+    pub files: Vec<SourceFile>,
+}
+
+/// The parse of one item chunk, with spans counted from its first byte. Its diagnostics
+/// name the file `PARSED_FILE_ID`.
+#[salsa::tracked(returns(ref))]
+pub fn parsed_item<'db>(db: &'db dyn Db, chunk: ItemText<'db>) -> Arc<ParsedItem> {
+    Arc::new(parse_chunk(PARSED_FILE_ID, chunk.text(db)))
+}
+
+/// The parse of a file, made of its items' parses. Its diagnostics name the file
+/// `PARSED_FILE_ID`; the program gives each file its own id, and
+/// `SourceProvider::parse` renames them.
+#[salsa::tracked(returns(ref))]
+pub fn parsed_file(db: &dyn Db, file: SourceFile) -> Arc<Parsed> {
+    let parsed = syntax::assemble(file.text(db), |chunk| {
+        ParsedItem::clone(parsed_item(db, ItemText::new(db, chunk.to_string())))
+    });
+    Arc::new(parsed)
+}
+
+/// Each item chunk of a file, with the byte it starts at.
+#[salsa::tracked(returns(ref))]
+pub fn file_chunks<'db>(db: &'db dyn Db, file: SourceFile) -> Vec<(u32, ItemText<'db>)> {
+    let text = file.text(db);
+    item_chunks(text)
+        .into_iter()
+        .map(|range| {
+            let start = u32::try_from(range.start).unwrap_or(u32::MAX);
+            (start, ItemText::new(db, text[range].to_string()))
+        })
+        .collect()
+}
+
+/// What a file declares.
+#[salsa::tracked(returns(ref))]
+pub fn declarations(db: &dyn Db, file: SourceFile) -> Arc<Declarations> {
+    Arc::new(Declarations::of(parsed_file(db, file)))
+}
+
+/// The names seen by a file whose visible files are `visibility`.
+#[salsa::tracked(returns(ref))]
+pub fn scope<'db>(db: &'db dyn Db, visibility: Visibility<'db>) -> Arc<Scope> {
+    let layers: Vec<&Arc<Declarations>> = visibility
+        .files(db)
+        .iter()
+        .map(|file| declarations(db, *file))
+        .collect();
+    Arc::new(Scope::new(layers.into_iter().map(|layer| &**layer)))
+}
+
+/// The checks of one item seen from a file whose visible files are `visibility`, with
+/// spans counted from the item's first byte, naming the file `PARSED_FILE_ID`.
+#[salsa::tracked(returns(ref))]
+pub fn item_diagnostics<'db>(
+    db: &'db dyn Db,
+    visibility: Visibility<'db>,
+    chunk: ItemText<'db>,
+) -> Arc<Vec<Diagnostic>> {
+    let diagnostics = match &parsed_item(db, chunk).item {
+        Some(item) => check_item(scope(db, visibility), db.schema(), PARSED_FILE_ID, item),
+        None => Vec::new(),
+    };
+    Arc::new(diagnostics)
+}
+
+/// The file id inside the parses and diagnostics of these queries.
 pub const PARSED_FILE_ID: FileId = FileId(0);
 
 /// A hook called with every salsa event (tests count `WillExecute` events with it).
@@ -60,12 +151,21 @@ pub struct Database {
     /// Every file the database knows, by path; shared by all snapshots.
     files: Arc<Mutex<BTreeMap<String, (SourceFile, Origin)>>>,
     stdlib: Stdlib,
+    schema: &'static ProviderSchema,
 }
 
 #[salsa::db]
 impl salsa::Database for Database {}
 
+#[salsa::db]
+impl Db for Database {
+    fn schema(&self) -> &'static ProviderSchema {
+        self.schema
+    }
+}
+
 impl Database {
+    /// A database that checks resources against the embedded provider schema.
     pub fn new(stdlib: Stdlib) -> Database {
         Database::with_events(stdlib, None)
     }
@@ -76,7 +176,14 @@ impl Database {
             storage: salsa::Storage::new(callback),
             files: Arc::default(),
             stdlib,
+            schema: ProviderSchema::embedded(),
         }
+    }
+
+    /// The database checking resources against `schema` instead.
+    pub fn with_schema(mut self, schema: &'static ProviderSchema) -> Database {
+        self.schema = schema;
+        self
     }
 
     pub fn stdlib(&self) -> &Stdlib {
@@ -186,16 +293,50 @@ impl SourceProvider for Database {
         Some(file.text(self).clone())
     }
 
-    fn parse(&self, id: FileId, path: &str, text: &str) -> Arc<Parsed> {
-        // `read` handed out the input's own `Arc<str>`, so the text is found by address.
-        let inputs: Vec<SourceFile> = self.files_lock().values().map(|(file, _)| *file).collect();
-        let found = inputs
-            .into_iter()
-            .find(|file| std::ptr::eq(file.text(self).as_ptr(), text.as_ptr()));
-        match found {
+    fn parse(&self, id: FileId, text: &str) -> Arc<Parsed> {
+        match self.input_with_text(text) {
             Some(file) => with_file_id(parsed_file(self, file), id),
-            None => Arc::new(parse_source(id, path, text)),
+            None => Arc::new(crate::program::parse_source(id, text)),
         }
+    }
+
+    fn item_diagnostics(&self, program: &Program, schema: &ProviderSchema) -> Vec<Diagnostic> {
+        if !std::ptr::eq(schema, self.schema) {
+            return crate::check::check_items(program, schema);
+        }
+        let mut found = Vec::new();
+        for file in &program.files {
+            let inputs: Option<Vec<SourceFile>> = program
+                .visible_files(file.id)
+                .iter()
+                .map(|visible| self.input_with_text(&program.file(*visible).text))
+                .collect();
+            let Some(inputs) = inputs else {
+                found.extend(check_file(program, schema, file.id));
+                continue;
+            };
+            let visibility = Visibility::new(self, inputs.clone());
+            for (start, chunk) in file_chunks(self, inputs[0]) {
+                for diagnostic in item_diagnostics(self, visibility, *chunk).iter() {
+                    let mut diagnostic = diagnostic.clone();
+                    diagnostic.shift(*start);
+                    rename_file(&mut diagnostic, file.id);
+                    found.push(diagnostic);
+                }
+            }
+        }
+        found
+    }
+}
+
+impl Database {
+    /// The input holding `text`. `read` hands out the inputs' own `Arc<str>`, so the
+    /// program's texts are found by address.
+    fn input_with_text(&self, text: &str) -> Option<SourceFile> {
+        let inputs: Vec<SourceFile> = self.files_lock().values().map(|(file, _)| *file).collect();
+        inputs
+            .into_iter()
+            .find(|file| std::ptr::eq(file.text(self).as_ptr(), text.as_ptr()))
     }
 }
 
@@ -210,12 +351,17 @@ pub fn with_file_id(parsed: &Arc<Parsed>, id: FileId) -> Arc<Parsed> {
     }
     let mut renamed = Parsed::clone(parsed);
     for diagnostic in &mut renamed.diagnostics {
-        for label in &mut diagnostic.labels {
-            label.file = id;
-        }
-        if let Some(fix) = &mut diagnostic.fix {
-            fix.file = id;
-        }
+        rename_file(diagnostic, id);
     }
     Arc::new(renamed)
+}
+
+/// Makes every label and fix of `diagnostic` name the file `id`.
+fn rename_file(diagnostic: &mut Diagnostic, id: FileId) {
+    for label in &mut diagnostic.labels {
+        label.file = id;
+    }
+    if let Some(fix) = &mut diagnostic.fix {
+        fix.file = id;
+    }
 }

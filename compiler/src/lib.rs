@@ -15,6 +15,7 @@ pub mod lint;
 pub mod program;
 pub mod resolve;
 pub mod schema;
+pub mod scope;
 mod stdlib;
 
 pub use ragc_syntax::{source, syntax};

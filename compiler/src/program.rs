@@ -10,17 +10,25 @@ use std::sync::Arc;
 
 use crate::diagnostics::render::SourceLookup;
 use crate::diagnostics::{Code, Diagnostic, FileId};
+use crate::schema::ProviderSchema;
+use crate::scope::{Declarations, Scope};
 use crate::source::{LineIndex, Span};
 use crate::syntax::ast::{Item, ItemKind};
-use crate::syntax::Parsed;
+use crate::syntax::{self, Parsed, ParsedItem};
 
 /// Where the compiler reads sources from: the disk for the command line, the editor's
 /// buffers for the language server.
 pub trait SourceProvider {
     fn read(&self, path: &str) -> Option<Arc<str>>;
-    /// Parses the file `path`; the language server answers from its salsa database.
-    fn parse(&self, file: FileId, path: &str, text: &str) -> Arc<Parsed> {
-        Arc::new(parse_source(file, path, text))
+    /// Parses a file; the salsa database answers from its memos.
+    fn parse(&self, file: FileId, text: &str) -> Arc<Parsed> {
+        Arc::new(parse_source(file, text))
+    }
+
+    /// The diagnostics of the checks of one item at a time (`check::check_items`), which
+    /// the salsa database keeps per item.
+    fn item_diagnostics(&self, program: &Program, schema: &ProviderSchema) -> Vec<Diagnostic> {
+        crate::check::check_items(program, schema)
     }
 }
 
@@ -38,10 +46,15 @@ impl SourceProvider for DiskSources {
     }
 }
 
-/// The parse of the file `path` whose text is `text`. The embedded standard library's
-/// files were parsed when `ragc` was built and are not parsed again.
-pub fn parse_source(file: FileId, path: &str, text: &str) -> Parsed {
-    crate::stdlib::parse(file, path, text)
+/// The parse of a file's text, item by item (`parse_chunk`).
+pub fn parse_source(file: FileId, text: &str) -> Parsed {
+    syntax::assemble(text, |chunk| parse_chunk(file, chunk))
+}
+
+/// The parse of one item chunk. The embedded standard library's items were parsed when
+/// `ragc` was built, and are read from that store instead of being parsed again.
+pub fn parse_chunk(file: FileId, chunk: &str) -> ParsedItem {
+    crate::stdlib::stored_item(chunk).unwrap_or_else(|| syntax::parse_item(file, chunk))
 }
 
 /// Paths of standard-library files start with this, so they never clash with user paths.
@@ -124,8 +137,8 @@ pub struct Program {
     /// Each file's own top-level names.
     declared: Vec<BTreeMap<String, ItemRef>>,
     stdlib_names: BTreeMap<String, ItemRef>,
-    /// The enums declaring each variant name, for bare variants such as `per_zone`.
-    variants: BTreeMap<String, Vec<ItemRef>>,
+    /// Each file's scope: the names it sees and what they declare.
+    scopes: Vec<Scope>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -173,7 +186,7 @@ impl Program {
         is_stdlib: bool,
     ) -> FileId {
         let id = FileId(self.files.len() as u32);
-        let parsed = sources.parse(id, &path, &text);
+        let parsed = sources.parse(id, &text);
         self.diagnostics.extend(parsed.diagnostics.iter().cloned());
         self.by_path.insert(path.clone(), id);
         self.files.push(ProgramFile {
@@ -318,14 +331,6 @@ impl Program {
                     continue;
                 }
                 names.insert(name.name.clone(), reference);
-                if let ItemKind::Enum(decl) = &item.kind {
-                    for variant in &decl.variants {
-                        self.variants
-                            .entry(variant.name.name.clone())
-                            .or_default()
-                            .push(reference);
-                    }
-                }
                 if file.is_stdlib {
                     self.stdlib_names
                         .entry(name.name.clone())
@@ -334,6 +339,32 @@ impl Program {
             }
             self.declared.push(names);
         }
+        let declarations: Vec<Declarations> = self
+            .files
+            .iter()
+            .map(|file| Declarations::of(&file.parsed))
+            .collect();
+        self.scopes = (0..self.files.len())
+            .map(|index| {
+                let visible = self.visible_files(FileId(index as u32));
+                Scope::new(visible.iter().map(|file| &declarations[file.0 as usize]))
+            })
+            .collect();
+    }
+
+    /// The files whose declarations `file` sees, in order of precedence: itself, the
+    /// files it imports, the standard library's.
+    pub fn visible_files(&self, file: FileId) -> Vec<FileId> {
+        let stdlib = self.files.iter().filter(|found| found.is_stdlib);
+        std::iter::once(file)
+            .chain(self.file(file).imports.iter().copied())
+            .chain(stdlib.map(|found| found.id))
+            .collect()
+    }
+
+    /// The names `file` sees.
+    pub fn scope(&self, file: FileId) -> &Scope {
+        &self.scopes[file.0 as usize]
     }
 
     pub fn file(&self, id: FileId) -> &ProgramFile {
@@ -362,23 +393,10 @@ impl Program {
         imported.or_else(|| self.stdlib_names.get(name).copied())
     }
 
-    /// True when an item named `name` failed to parse somewhere: its uses are not
-    /// reported again.
-    pub fn is_broken_name(&self, name: &str) -> bool {
-        self.files
-            .iter()
-            .any(|file| file.parsed.broken_names.iter().any(|broken| broken == name))
-    }
-
     /// The enum visible from `file` that has a variant `name`, if exactly one has.
     pub fn enum_of_variant(&self, file: FileId, name: &str) -> Option<ItemRef> {
-        let mut visible = self.variants.get(name)?.iter().copied().filter(|enum_ref| {
-            self.item(*enum_ref)
-                .name()
-                .is_some_and(|enum_name| self.lookup(file, &enum_name.name) == Some(*enum_ref))
-        });
-        let first = visible.next()?;
-        visible.next().is_none().then_some(first)
+        let enum_name = self.scope(file).enum_of_variant(name)?;
+        self.lookup(file, enum_name)
     }
 
     /// Every top-level name `file` can see, for suggestions and completion.

@@ -1,16 +1,22 @@
-//! The standard library's `.rag` sources and their syntax trees, embedded at build time
-//! by `build.rs`.
+//! The standard library's `.rag` sources and the syntax trees of their items, embedded at
+//! build time by `build.rs`.
 
-use crate::diagnostics::FileId;
-use crate::syntax::{ast, Parsed};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::syntax::{ast, ParsedItem};
 
 /// One file of the standard library.
 pub struct EmbeddedFile {
     /// The path relative to `stdlib/`, e.g. `vpc.rag`.
     pub name: &'static str,
     pub text: &'static str,
-    /// The syntax tree of `text`, in postcard's form.
-    pub tree: &'static [u8],
+    /// The trees of the item chunks (`Option<Item>`: `None` for a chunk of comments),
+    /// in postcard's form, one after the other.
+    pub trees: &'static [u8],
+    /// For each item chunk: where it is in `text` and its tree in `trees`
+    /// (text start, text end, tree start, tree end).
+    pub items: &'static [(usize, usize, usize, usize)],
 }
 
 include!(concat!(env!("OUT_DIR"), "/stdlib_files.rs"));
@@ -20,49 +26,55 @@ pub fn file(name: &str) -> Option<&'static EmbeddedFile> {
     FILES.iter().find(|file| file.name == name)
 }
 
-/// The parse of `text` read from the tree stored at build time, when `text` is the text
-/// of the embedded file `name` (a `--stdlib` folder may hold other texts). The build
-/// script accepts only files without syntax errors, so the parse has no diagnostics.
-pub fn stored_parse(name: &str, text: &str) -> Option<Parsed> {
-    let embedded = file(name).filter(|embedded| embedded.text == text)?;
-    let file: ast::File = postcard::from_bytes(embedded.tree).ok()?;
-    Some(Parsed {
-        file,
+/// The tree of an item chunk of the standard library, read from the store when `chunk`
+/// is the text of one (in whichever file: the same text gives the same tree).
+pub fn stored_item(chunk: &str) -> Option<ParsedItem> {
+    static BY_TEXT: OnceLock<HashMap<&'static str, &'static [u8]>> = OnceLock::new();
+    let by_text = BY_TEXT.get_or_init(|| {
+        let mut by_text = HashMap::new();
+        for file in FILES {
+            for &(text_start, text_end, tree_start, tree_end) in file.items {
+                let text = file.text.get(text_start..text_end).unwrap_or_default();
+                let tree = file.trees.get(tree_start..tree_end).unwrap_or_default();
+                by_text.insert(text, tree);
+            }
+        }
+        by_text
+    });
+    let item: Option<ast::Item> = postcard::from_bytes(by_text.get(chunk)?).ok()?;
+    Some(ParsedItem {
+        item,
         diagnostics: Vec::new(),
-        broken_names: Vec::new(),
+        broken_name: None,
     })
-}
-
-/// What `parse(file, text)` gives, for any file.
-pub(crate) fn parse(file: FileId, path: &str, text: &str) -> Parsed {
-    path.strip_prefix(crate::program::STDLIB_PREFIX)
-        .and_then(|name| stored_parse(name, text))
-        .unwrap_or_else(|| crate::syntax::parse(file, text))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostics::FileId;
+    use crate::syntax::{item_chunks, parse_item};
 
     #[test]
-    fn stored_trees_are_the_parses_of_the_embedded_texts() {
+    fn stored_trees_are_the_parses_of_the_embedded_items() {
         assert!(!FILES.is_empty());
         for embedded in FILES {
-            let fresh = crate::syntax::parse(FileId(0), embedded.text);
-            assert_eq!(
-                stored_parse(embedded.name, embedded.text),
-                Some(fresh),
-                "{}",
-                embedded.name
-            );
+            let chunks = item_chunks(embedded.text);
+            assert_eq!(chunks.len(), embedded.items.len(), "{}", embedded.name);
+            for range in chunks {
+                let chunk = &embedded.text[range];
+                assert_eq!(
+                    stored_item(chunk),
+                    Some(parse_item(FileId(0), chunk)),
+                    "{}",
+                    embedded.name
+                );
+            }
         }
     }
 
     #[test]
-    fn other_texts_under_a_stdlib_name_are_parsed() {
-        let text = "let answer = 42\n";
-        assert_eq!(stored_parse("vpc.rag", text), None);
-        let parsed = parse(FileId(3), "<stdlib>/vpc.rag", text);
-        assert_eq!(parsed, crate::syntax::parse(FileId(3), text));
+    fn other_texts_are_not_in_the_store() {
+        assert_eq!(stored_item("let answer = 42\n"), None);
     }
 }

@@ -1,6 +1,9 @@
 //! The compilation behind the editor's diagnostics: load the workspace from a database
-//! snapshot (parses come from salsa), let the snapshot go, run the whole pipeline
-//! (`compile`, as `ragc check` does) and turn its diagnostics into one list per file.
+//! snapshot and run the checks of each item there (parses and item checks come from
+//! salsa, so an edit re-runs only those of the items it touched), let the snapshot go,
+//! run the rest of the pipeline (`compile`, as `ragc check` does: the checks across
+//! items, evaluation, AWS and security checks, no Terraform JSON) and turn its
+//! diagnostics into one list per file.
 //!
 //! A diagnostic is shown where its primary label is, when that file is shown to the
 //! user; otherwise (an assertion of the standard library failing on an environment's
@@ -47,20 +50,22 @@ pub fn load(snapshot: &Snapshot) -> Result<Program, salsa::Cancelled> {
     }))
 }
 
-/// Serves a loaded program's texts and parses again, so that the compilation needs no
-/// database (and holds up no edit while it runs).
+/// Serves a loaded program's texts, parses and item checks again, so that the
+/// compilation needs no database (and holds up no edit while it runs).
 struct Loaded {
     files: BTreeMap<String, (Arc<str>, Arc<Parsed>)>,
+    item_diagnostics: Vec<Diagnostic>,
 }
 
 impl Loaded {
-    fn new(program: &Program) -> Loaded {
+    fn new(program: &Program, item_diagnostics: Vec<Diagnostic>) -> Loaded {
         Loaded {
             files: program
                 .files
                 .iter()
                 .map(|file| (file.path.clone(), (file.text.clone(), file.parsed.clone())))
                 .collect(),
+            item_diagnostics,
         }
     }
 }
@@ -70,21 +75,29 @@ impl SourceProvider for Loaded {
         self.files.get(path).map(|(text, _)| text.clone())
     }
 
-    fn parse(&self, file: FileId, path: &str, text: &str) -> Arc<Parsed> {
+    fn parse(&self, file: FileId, text: &str) -> Arc<Parsed> {
         let found = self
             .files
             .values()
             .find(|(known, _)| std::ptr::eq(known.as_ptr(), text.as_ptr()));
         match found {
             Some((_, parsed)) => ragc::db::with_file_id(parsed, file),
-            None => Arc::new(ragc::program::parse_source(file, path, text)),
+            None => Arc::new(ragc::program::parse_source(file, text)),
         }
+    }
+
+    fn item_diagnostics(&self, _: &Program, _: &ProviderSchema) -> Vec<Diagnostic> {
+        self.item_diagnostics.clone()
     }
 }
 
 /// Compiles the snapshot's workspace and plans what to publish.
 pub fn run(snapshot: Snapshot, schema: &ProviderSchema) -> Result<Outcome, salsa::Cancelled> {
-    let program = load(&snapshot)?;
+    let (program, item_diagnostics) = salsa::Cancelled::catch(AssertUnwindSafe(|| {
+        let program = Program::load(&snapshot.db, &snapshot.stdlib, &snapshot.roots);
+        let item_diagnostics = snapshot.db.item_diagnostics(&program, schema);
+        (program, item_diagnostics)
+    }))?;
     let Snapshot {
         db,
         stdlib,
@@ -94,9 +107,16 @@ pub fn run(snapshot: Snapshot, schema: &ProviderSchema) -> Result<Outcome, salsa
         ..
     } = snapshot;
     drop(db);
-    let loaded = Loaded::new(&program);
+    // The compilation loads the program again from `loaded`: the same texts, parses
+    // and item checks, without the database.
+    let loaded = Loaded::new(&program, item_diagnostics);
     drop(program);
-    let compilation = compile(&loaded, &Options { stdlib, schema }, &roots);
+    let options = Options {
+        stdlib,
+        schema,
+        emit: false,
+    };
+    let compilation = compile(&loaded, &options, &roots);
     let notes = value_notes(&compilation);
     let program = &compilation.program;
     let shown = |file: FileId| -> bool {

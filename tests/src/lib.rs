@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use ragc::compile::{compile, Compilation, Options};
 use ragc::diagnostics::render;
-use ragc::program::{DiskSources, Stdlib};
+use ragc::program::Stdlib;
 use ragc::schema::ProviderSchema;
 
 /// Set to `1` to rewrite expected files from the current output instead of comparing.
@@ -19,12 +19,12 @@ pub fn blessing() -> bool {
 /// Compiles `roots` with the embedded standard library and schema.
 pub fn compile_files(roots: &[PathBuf]) -> Compilation {
     let stdlib = Stdlib::Embedded;
-    let sources = DiskSources {
-        stdlib: stdlib.clone(),
-    };
+    // The salsa database, as `ragc` and the language server use it.
+    let sources = ragc::db::Database::new(stdlib.clone());
     let options = Options {
         stdlib,
         schema: ProviderSchema::embedded(),
+        emit: true,
     };
     let roots: Vec<String> = roots
         .iter()

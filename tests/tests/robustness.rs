@@ -32,12 +32,12 @@ impl SourceProvider for Sources {
             .or_else(|| self.disk.read(path))
     }
 
-    fn parse(&self, file: FileId, path: &str, text: &str) -> Arc<Parsed> {
+    fn parse(&self, file: FileId, text: &str) -> Arc<Parsed> {
         let key = (file.0, Arc::<str>::from(text));
         if let Some(parsed) = self.parses.borrow().get(&key) {
             return parsed.clone();
         }
-        let parsed = Arc::new(ragc::program::parse_source(file, path, text));
+        let parsed = Arc::new(ragc::program::parse_source(file, text));
         self.parses.borrow_mut().insert(key, parsed.clone());
         parsed
     }
@@ -58,6 +58,7 @@ impl Sources {
         let options = Options {
             stdlib: Stdlib::Embedded,
             schema: ProviderSchema::embedded(),
+            emit: true,
         };
         let roots: Vec<String> = roots.iter().map(|root| root.to_string()).collect();
         compile(self, &options, &roots)

@@ -141,10 +141,14 @@ fn run_compile(args: &CompileArgs, out: Option<Option<PathBuf>>) -> ExitCode {
             return usage_error(&format!("cannot read `{}`: no such file", root.display()));
         }
     }
-    // The language server's salsa database: files are read from the disk and parsed
-    // through its `parsed_file` query, as in the editor.
-    let sources = ragc::db::Database::new(stdlib.clone());
-    let options = Options { stdlib, schema };
+    // The language server's salsa database: files are read from the disk, parsed and
+    // checked through its queries, as in the editor.
+    let sources = ragc::db::Database::new(stdlib.clone()).with_schema(schema);
+    let options = Options {
+        stdlib,
+        schema,
+        emit: out.is_some(),
+    };
     let compilation = compile(&sources, &options, &roots);
     report(&compilation, args);
     if compilation.has_errors() {

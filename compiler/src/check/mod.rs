@@ -10,32 +10,54 @@ use crate::eval::{BUILTINS, BUILTIN_TYPES};
 use crate::program::Program;
 use crate::resolve::graph::{module_graph, names_in};
 use crate::schema::{suggest, BlockProblem, BlockSchema, ProviderSchema, WrittenItem};
+use crate::scope::{DeclKind, Scope};
 use crate::source::Span;
 use crate::syntax::ast::*;
 
 /// Terraform meta-arguments allowed in every resource, outside the provider schema.
 const META_ARGUMENTS: &[&str] = &["depends_on", "lifecycle"];
 
-pub fn check_program(program: &Program, schema: &ProviderSchema) -> Vec<Diagnostic> {
+/// The checks that look at one item at a time (`check_item`), over every item.
+pub fn check_items(program: &Program, schema: &ProviderSchema) -> Vec<Diagnostic> {
+    let files = program.files.iter();
+    files
+        .flat_map(|file| check_file(program, schema, file.id))
+        .collect()
+}
+
+/// `check_item` over every item of `file`.
+pub fn check_file(program: &Program, schema: &ProviderSchema, file: FileId) -> Vec<Diagnostic> {
+    let scope = program.scope(file);
+    let items = &program.file(file).parsed.file.items;
+    items
+        .iter()
+        .flat_map(|item| check_item(scope, schema, file, item))
+        .collect()
+}
+
+/// The checks of one item of `file`, which sees the names of `scope`. They read nothing
+/// of other items but what `scope` says, so the salsa database runs them again only when
+/// the item or the scope changed.
+pub fn check_item(
+    scope: &Scope,
+    schema: &ProviderSchema,
+    file: FileId,
+    item: &Item,
+) -> Vec<Diagnostic> {
     let mut checker = Checker {
-        program,
+        scope,
         schema,
         diagnostics: Vec::new(),
-        file: FileId(0),
-        scopes: Vec::new(),
+        file,
+        locals: Vec::new(),
     };
-    for file in &program.files {
-        checker.file = file.id;
-        for item in &file.parsed.file.items {
-            checker.item(item);
-        }
-    }
-    checker.diagnostics.extend(top_level_cycles(program));
+    checker.item(item);
     checker.diagnostics
 }
 
-/// Cycles between top-level `let`s, whether or not an environment uses them.
-fn top_level_cycles(program: &Program) -> Vec<Diagnostic> {
+/// Cycles between top-level `let`s, whether or not an environment uses them: the one
+/// check across items.
+pub fn top_level_cycles(program: &Program) -> Vec<Diagnostic> {
     let mut graph: petgraph::graphmap::DiGraphMap<(u32, usize), (), std::hash::RandomState> =
         Default::default();
     for (item_ref, item) in program.all_items() {
@@ -92,12 +114,12 @@ fn top_level_cycles(program: &Program) -> Vec<Diagnostic> {
 }
 
 struct Checker<'p> {
-    program: &'p Program,
+    scope: &'p Scope,
     schema: &'p ProviderSchema,
     diagnostics: Vec<Diagnostic>,
     file: FileId,
     /// Local names: parameters, module-level bindings, loop variables.
-    scopes: Vec<Vec<String>>,
+    locals: Vec<Vec<String>>,
 }
 
 impl Checker<'_> {
@@ -114,10 +136,10 @@ impl Checker<'_> {
                 self.duplicates(decl.params.iter().map(|param| &param.name), "parameter");
                 self.params(&decl.params);
                 self.type_expr(&decl.result);
-                self.scopes
+                self.locals
                     .push(decl.params.iter().map(|p| p.name.name.clone()).collect());
                 self.expr(&decl.body);
-                self.scopes.pop();
+                self.locals.pop();
             }
             ItemKind::Enum(decl) => {
                 self.duplicates(decl.variants.iter().map(|variant| &variant.name), "variant");
@@ -169,7 +191,7 @@ impl Checker<'_> {
     }
 
     fn module(&mut self, decl: &ModuleDecl) {
-        self.scopes
+        self.locals
             .push(decl.params.iter().map(|p| p.name.name.clone()).collect());
         self.params(&decl.params);
         let mut bindings: Vec<&Ident> = Vec::new();
@@ -187,13 +209,13 @@ impl Checker<'_> {
             .map(|param| &param.name)
             .chain(bindings.iter().copied());
         self.duplicates(params_and_bindings, "name");
-        self.scopes
+        self.locals
             .push(bindings.iter().map(|b| b.name.clone()).collect());
         for stmt in &decl.body {
             self.stmt(stmt);
         }
-        self.scopes.pop();
-        self.scopes.pop();
+        self.locals.pop();
+        self.locals.pop();
 
         let graph = module_graph(&decl.body, &decl.params, |name| {
             self.schema.has_resource(name)
@@ -274,15 +296,15 @@ impl Checker<'_> {
                 self.expr(&for_stmt.iterable);
                 let mut names = vec![for_stmt.var.name.clone()];
                 names.extend(for_stmt.index.iter().map(|index| index.name.clone()));
-                self.scopes.push(names);
+                self.locals.push(names);
                 self.nested_body(&for_stmt.body);
-                self.scopes.pop();
+                self.locals.pop();
             }
             StmtKind::If(if_stmt) => {
                 self.expr(&if_stmt.condition);
-                self.scopes.push(Vec::new());
+                self.locals.push(Vec::new());
                 self.nested_body(&if_stmt.body);
-                self.scopes.pop();
+                self.locals.pop();
             }
             StmtKind::Assert(assert) => {
                 self.expr(&assert.condition);
@@ -311,7 +333,7 @@ impl Checker<'_> {
     }
 
     fn bind(&mut self, name: &str) {
-        if let Some(scope) = self.scopes.last_mut() {
+        if let Some(scope) = self.locals.last_mut() {
             scope.push(name.to_string());
         }
     }
@@ -476,25 +498,16 @@ impl Checker<'_> {
         if BUILTIN_TYPES.contains(&name.as_str()) {
             return;
         }
-        let declared = self
-            .program
-            .lookup(self.file, name)
-            .map(|item| &self.program.item(item).kind);
-        if matches!(declared, Some(ItemKind::Type(_) | ItemKind::Enum(_))) {
+        let is_type = |kind| matches!(kind, DeclKind::Type | DeclKind::Enum);
+        if self.scope.kind_of(name).is_some_and(is_type) {
             return;
         }
         let mut candidates: Vec<&str> = BUILTIN_TYPES.to_vec();
-        let visible = self.program.visible_names(self.file);
         candidates.extend(
-            visible
-                .iter()
-                .filter(|(_, item)| {
-                    matches!(
-                        self.program.item(*item).kind,
-                        ItemKind::Type(_) | ItemKind::Enum(_)
-                    )
-                })
-                .map(|(name, _)| *name),
+            self.scope
+                .names()
+                .filter(|(_, declared)| is_type(declared.kind))
+                .map(|(name, _)| name),
         );
         let mut diagnostic = Diagnostic::new(
             Code::UnknownType,
@@ -511,7 +524,7 @@ impl Checker<'_> {
     }
 
     fn is_local(&self, name: &str) -> bool {
-        self.scopes
+        self.locals
             .iter()
             .any(|scope| scope.iter().any(|local| local == name))
     }
@@ -520,22 +533,16 @@ impl Checker<'_> {
     fn name(&mut self, ident: &Ident, expected: &str) {
         let name = ident.name.as_str();
         if self.is_local(name)
-            || self.program.lookup(self.file, name).is_some()
-            || self.is_variant(name)
-            || self.program.is_broken_name(name)
+            || self.scope.get(name).is_some()
+            || self.scope.enum_of_variant(name).is_some()
+            || self.scope.is_broken(name)
         {
             return;
         }
-        let mut candidates: Vec<String> = self.scopes.iter().flatten().cloned().collect();
-        for (visible, item) in self.program.visible_names(self.file) {
+        let mut candidates: Vec<String> = self.locals.iter().flatten().cloned().collect();
+        for (visible, declared) in self.scope.names() {
             candidates.push(visible.to_string());
-            if let ItemKind::Enum(decl) = &self.program.item(item).kind {
-                candidates.extend(
-                    decl.variants
-                        .iter()
-                        .map(|variant| variant.name.name.clone()),
-                );
-            }
+            candidates.extend(declared.variants.iter().cloned());
         }
         let mut diagnostic = Diagnostic::new(
             Code::UnknownName,
@@ -552,14 +559,8 @@ impl Checker<'_> {
         self.diagnostics.push(diagnostic);
     }
 
-    fn is_variant(&self, name: &str) -> bool {
-        self.program.enum_of_variant(self.file, name).is_some()
-    }
-
     fn is_resource_type(&self, name: &str) -> bool {
-        !self.is_local(name)
-            && self.program.lookup(self.file, name).is_none()
-            && self.schema.has_resource(name)
+        !self.is_local(name) && self.scope.get(name).is_none() && self.schema.has_resource(name)
     }
 
     fn children(&mut self, expr: &Expr) {
@@ -585,16 +586,12 @@ impl Checker<'_> {
                     self.diagnostics.push(diagnostic);
                 }
             }
-            ExprKind::Field { target, .. } => {
-                match &target.kind {
-                    ExprKind::Name(type_name) if self.is_resource_type(&type_name.name) => {}
-                    ExprKind::Name(enum_name)
-                        if self.program.lookup(self.file, &enum_name.name).is_some_and(
-                            |item| matches!(self.program.item(item).kind, ItemKind::Enum(_)),
-                        ) => {}
-                    _ => self.expr(target),
-                }
-            }
+            ExprKind::Field { target, .. } => match &target.kind {
+                ExprKind::Name(type_name) if self.is_resource_type(&type_name.name) => {}
+                ExprKind::Name(enum_name)
+                    if self.scope.kind_of(&enum_name.name) == Some(DeclKind::Enum) => {}
+                _ => self.expr(target),
+            },
             ExprKind::Index { target, index } => {
                 match &target.kind {
                     ExprKind::Name(type_name) if self.is_resource_type(&type_name.name) => {}
@@ -608,14 +605,9 @@ impl Checker<'_> {
             }
             ExprKind::Call { function, .. } => {
                 let known = BUILTINS.iter().any(|builtin| builtin.name == function.name)
-                    || self
-                        .program
-                        .lookup(self.file, &function.name)
-                        .is_some_and(|item| {
-                            matches!(self.program.item(item).kind, ItemKind::Fn(_))
-                        });
+                    || self.scope.kind_of(&function.name) == Some(DeclKind::Fn);
                 if !known {
-                    let diagnostic = unknown_function(self.program, self.file, function);
+                    let diagnostic = unknown_function(self.scope, self.file, function);
                     self.diagnostics.push(diagnostic);
                 }
                 self.children(expr);
@@ -630,12 +622,12 @@ impl Checker<'_> {
                 self.expr(iterable);
                 let mut names = vec![var.name.clone()];
                 names.extend(index.iter().map(|index| index.name.clone()));
-                self.scopes.push(names);
+                self.locals.push(names);
                 self.expr(body);
                 if let Some(filter) = filter {
                     self.expr(filter);
                 }
-                self.scopes.pop();
+                self.locals.pop();
             }
             _ => self.children(expr),
         }
@@ -643,12 +635,11 @@ impl Checker<'_> {
 }
 
 /// "There is no function", with the nearest built-in or `fn` as a suggestion.
-pub(crate) fn unknown_function(program: &Program, file: FileId, function: &Ident) -> Diagnostic {
-    let visible = program.visible_names(file);
-    let functions = visible
-        .iter()
-        .filter(|(_, item)| matches!(program.item(*item).kind, ItemKind::Fn(_)))
-        .map(|(name, _)| *name);
+pub(crate) fn unknown_function(scope: &Scope, file: FileId, function: &Ident) -> Diagnostic {
+    let functions = scope
+        .names()
+        .filter(|(_, declared)| declared.kind == DeclKind::Fn)
+        .map(|(name, _)| name);
     let names = BUILTINS.iter().map(|builtin| builtin.name).chain(functions);
     let mut diagnostic = Diagnostic::new(
         Code::UnknownFunction,

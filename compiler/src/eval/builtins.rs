@@ -129,7 +129,11 @@ impl Evaluator<'_> {
             .iter()
             .find(|builtin| builtin.name == function.name)
         else {
-            let diagnostic = crate::check::unknown_function(self.program, scope.file, function);
+            let diagnostic = crate::check::unknown_function(
+                self.program.scope(scope.file),
+                scope.file,
+                function,
+            );
             return Err(self.report(diagnostic));
         };
         if let Some(named) = args.iter().find_map(|argument| argument.name.as_ref()) {

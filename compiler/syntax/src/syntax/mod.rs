@@ -7,7 +7,11 @@ pub mod ast;
 mod errors;
 pub mod format;
 mod parser;
+mod shift;
 mod split;
+
+pub use shift::Shift;
+pub use split::item_chunks;
 
 use crate::diagnostics::{Diagnostic, FileId};
 
@@ -23,19 +27,63 @@ pub struct Parsed {
 
 /// Parses a whole file, item by item.
 pub fn parse(file: FileId, text: &str) -> Parsed {
-    let mut diagnostics = Vec::new();
-    let mut items = Vec::new();
-    let mut broken_names = Vec::new();
-    for range in split::item_chunks(text) {
-        let chunk = &text[range.clone()];
-        match parser::parse_chunk(file, chunk, range.start, &mut diagnostics) {
-            Some(item) => items.push(item),
-            None => broken_names.extend(split::declared_name(chunk)),
-        }
+    assemble(text, |chunk| parse_item(file, chunk))
+}
+
+/// The parse of a file made of the parses of its item chunks, which `parse_chunk` gives
+/// (by parsing them, or from a store of earlier parses).
+pub fn assemble(text: &str, mut parse_chunk: impl FnMut(&str) -> ParsedItem) -> Parsed {
+    let mut parsed = Parsed {
+        file: ast::File::default(),
+        diagnostics: Vec::new(),
+        broken_names: Vec::new(),
+    };
+    for range in item_chunks(text) {
+        let item = parse_chunk(&text[range.clone()]);
+        parsed.push(item, range.start);
     }
-    Parsed {
-        file: ast::File { items },
+    parsed
+}
+
+/// What the parser read of one item chunk (see `item_chunks`), with spans counted from
+/// the chunk's first byte.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedItem {
+    pub item: Option<ast::Item>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The name the chunk declares, when it did not parse.
+    pub broken_name: Option<String>,
+}
+
+/// Parses one item chunk on its own: an unchanged item gives an equal tree wherever it
+/// sits in its file.
+pub fn parse_item(file: FileId, chunk: &str) -> ParsedItem {
+    let mut diagnostics = Vec::new();
+    let item = parser::parse_chunk(file, chunk, 0, &mut diagnostics);
+    let broken_name = if item.is_none() {
+        split::declared_name(chunk)
+    } else {
+        None
+    };
+    ParsedItem {
+        item,
         diagnostics,
-        broken_names,
+        broken_name,
+    }
+}
+
+impl Parsed {
+    /// Appends an item chunk parsed on its own, which starts at byte `offset`.
+    fn push(&mut self, item: ParsedItem, offset: usize) {
+        let by = u32::try_from(offset).unwrap_or(u32::MAX);
+        if let Some(mut tree) = item.item {
+            tree.shift(by);
+            self.file.items.push(tree);
+        }
+        for mut diagnostic in item.diagnostics {
+            diagnostic.shift(by);
+            self.diagnostics.push(diagnostic);
+        }
+        self.broken_names.extend(item.broken_name);
     }
 }
