@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use crate::diagnostics::{Code, Diagnostic, FileId};
 use crate::eval::{BUILTINS, BUILTIN_TYPES};
 use crate::program::Program;
-use crate::resolve::graph::{module_graph, names_in};
+use crate::resolve::graph::{cycle_order, module_graph, names_in};
 use crate::schema::{suggest, BlockProblem, BlockSchema, ProviderSchema, WrittenItem};
 use crate::scope::{DeclKind, Scope};
 use crate::source::Span;
@@ -76,11 +76,15 @@ pub fn top_level_cycles(program: &Program) -> Vec<Diagnostic> {
         }
     }
     let mut diagnostics = Vec::new();
-    for mut component in petgraph::algo::tarjan_scc(&graph) {
+    for component in petgraph::algo::tarjan_scc(&graph) {
         if component.len() == 1 && !graph.contains_edge(component[0], component[0]) {
             continue;
         }
-        component.sort_unstable();
+        let component = cycle_order(
+            &component,
+            |node| node,
+            |node| graph.neighbors(node).collect(),
+        );
         let item_of = |(file, index): (u32, usize)| {
             program.item(crate::program::ItemRef {
                 file: FileId(file),

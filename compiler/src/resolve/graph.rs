@@ -77,7 +77,16 @@ pub fn module_graph(
             .filter(|component| {
                 component.len() > 1 || graph.contains_edge(component[0], component[0])
             })
-            .map(|component| cycle_path(&graph, &component))
+            .map(|component| {
+                // Edges point from what is used to its user, so follow them backwards.
+                let uses = |node| {
+                    graph
+                        .neighbors_directed(node, Direction::Incoming)
+                        .collect()
+                };
+                let path = cycle_order(&component, |node| graph[node], uses);
+                path.into_iter().map(|node| graph[node]).collect()
+            })
             .collect()),
     };
     ModuleGraph { order, used_names }
@@ -109,21 +118,25 @@ fn source_ordered_toposort(graph: &DiGraph<usize, ()>) -> Option<Vec<usize>> {
     (order.len() == waiting.len()).then_some(order)
 }
 
-/// The statements of a cycle in the order they refer to each other, starting with the
-/// one written first: `a -> c -> b` when `a` uses `c`, which uses `b`, which uses `a`.
-fn cycle_path(graph: &DiGraph<usize, ()>, component: &[NodeIndex]) -> Vec<usize> {
-    let Some(&start) = component.iter().min_by_key(|node| graph[**node]) else {
+/// The nodes of a cycle in the order they refer to each other, starting with the one
+/// whose `key` is smallest (the one written first): `a -> c -> b` when `a` uses `c`,
+/// which uses `b`, which uses `a`.
+pub fn cycle_order<N: Copy + PartialEq, K: Ord>(
+    component: &[N],
+    key: impl Fn(N) -> K,
+    uses: impl Fn(N) -> Vec<N>,
+) -> Vec<N> {
+    let Some(&start) = component.iter().min_by_key(|node| key(**node)) else {
         return Vec::new();
     };
-    let mut path = vec![graph[start]];
+    let mut path = vec![start];
     let mut current = start;
-    // Edges point from what is used to its user, so follow them backwards.
-    while let Some(next) = graph
-        .neighbors_directed(current, Direction::Incoming)
-        .filter(|node| component.contains(node) && !path.contains(&graph[*node]))
-        .min_by_key(|node| graph[*node])
+    while let Some(next) = uses(current)
+        .into_iter()
+        .filter(|node| component.contains(node) && !path.contains(node))
+        .min_by_key(|node| key(*node))
     {
-        path.push(graph[next]);
+        path.push(next);
         current = next;
     }
     path
