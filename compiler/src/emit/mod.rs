@@ -2,11 +2,18 @@
 //! only the `terraform` block (required version, providers, backend), `main.tf.json`
 //! everything else. Keys are sorted, user strings are escaped so that `${` and `%{`
 //! never start an interpolation, and the same stack always gives the same bytes.
+//!
+//! The text is written directly (`writer`), laid out as `serde_json::to_string_pretty`
+//! lays out a `serde_json::Value` with its keys in byte order.
 
-use serde_json::{json, Map, Value as Json};
+mod document;
+mod writer;
 
-use crate::eval::stack::{Body, Entry, Stack};
-use crate::eval::value::{escape_template, TemplatePart, Value, ValueKind};
+use std::collections::BTreeMap;
+
+use crate::eval::stack::{Body, Config, Entry, Output, Resource, Stack, Variable};
+use crate::eval::value::{ResourceAddress, TemplatePart, Value, ValueKind};
+use writer::{Escape, Writer};
 
 /// The Terraform versions the emitted JSON is written for: the S3 backend's lock file
 /// needs 1.10.
@@ -22,110 +29,19 @@ pub struct EmittedFile {
 }
 
 pub fn emit(stack: &Stack) -> Vec<EmittedFile> {
-    let mut terraform = Map::new();
-    terraform.insert("required_version".into(), json!(REQUIRED_TERRAFORM));
-    terraform.insert(
-        "required_providers".into(),
-        json!({ "aws": { "source": "hashicorp/aws", "version": AWS_PROVIDER_CONSTRAINT } }),
-    );
-    if let Some(backend) = &stack.backend {
-        terraform.insert(
-            "backend".into(),
-            json!({ backend.name.clone(): body(&backend.body) }),
-        );
-    }
-    let backend_file = json!({
-        "//": comment(stack),
-        "terraform": terraform,
-    });
-
-    let mut main = Map::new();
-    main.insert("//".into(), json!(comment(stack)));
-    if !stack.providers.is_empty() {
-        let mut providers = Map::new();
-        for provider in &stack.providers {
-            let entry = providers
-                .entry(provider.name.clone())
-                .or_insert_with(|| json!([]));
-            if let Json::Array(list) = entry {
-                list.push(body(&provider.body));
-            }
-        }
-        main.insert("provider".into(), Json::Object(providers));
-    }
-    if !stack.variables.is_empty() {
-        let mut variables = Map::new();
-        for (name, variable) in &stack.variables {
-            let mut entry = Map::new();
-            entry.insert("type".into(), json!(variable.type_constraint));
-            // Defaults and descriptions are literals that Terraform does not interpolate,
-            // so they are written without template escapes.
-            if let Some(default) = variable.default.as_ref().and_then(crate::eval::to_json) {
-                entry.insert("default".into(), default);
-            }
-            if let Some(description) = &variable.description {
-                entry.insert("description".into(), json!(description));
-            }
-            variables.insert(name.clone(), Json::Object(entry));
-        }
-        main.insert("variable".into(), Json::Object(variables));
-    }
-    let mut resources: Map<String, Json> = Map::new();
-    let mut data: Map<String, Json> = Map::new();
-    for resource in stack.resources.values() {
-        let mut object = match body(&resource.body) {
-            Json::Object(object) => object,
-            _ => Map::new(),
-        };
-        if !resource.depends_on.is_empty() {
-            let addresses: Vec<String> = resource
-                .depends_on
-                .iter()
-                .map(ToString::to_string)
-                .collect();
-            object.insert("depends_on".into(), json!(addresses));
-        }
-        if let Some(lifecycle) = &resource.lifecycle {
-            object.insert("lifecycle".into(), body(lifecycle));
-        }
-        let target = if resource.address.data {
-            &mut data
-        } else {
-            &mut resources
-        };
-        let by_type = target
-            .entry(resource.address.type_name.clone())
-            .or_insert_with(|| Json::Object(Map::new()));
-        if let Json::Object(by_name) = by_type {
-            by_name.insert(resource.address.name.clone(), Json::Object(object));
-        }
-    }
-    if !data.is_empty() {
-        main.insert("data".into(), Json::Object(data));
-    }
-    if !resources.is_empty() {
-        main.insert("resource".into(), Json::Object(resources));
-    }
-    if !stack.outputs.is_empty() {
-        let mut outputs = Map::new();
-        for (name, output) in &stack.outputs {
-            let mut entry = Map::new();
-            entry.insert("value".into(), value(&output.value));
-            if let Some(description) = &output.description {
-                entry.insert("description".into(), json!(description));
-            }
-            outputs.insert(name.clone(), Json::Object(entry));
-        }
-        main.insert("output".into(), Json::Object(outputs));
-    }
+    let comment = comment(stack);
+    let mut backend = Emitter::new(1024);
+    backend.backend_file(stack, &comment);
+    let mut main = Emitter::new(32 * 1024);
+    main.main_file(stack, &comment);
     vec![
         EmittedFile {
             name: "backend.tf.json",
-            contents: pretty(&backend_file),
+            contents: backend.finish(),
         },
         EmittedFile {
             name: "main.tf.json",
-            contents: pretty(&Json::Object(main)),
+            contents: main.finish(),
         },
     ]
 }
@@ -139,117 +55,485 @@ fn comment(stack: &Stack) -> String {
     )
 }
 
-fn pretty(json: &Json) -> String {
-    let mut text = serde_json::to_string_pretty(json).unwrap_or_default();
-    text.push('\n');
-    text
+/// `depends_on` and `lifecycle`, the meta-arguments written among a resource's entries.
+enum Meta<'a> {
+    DependsOn(&'a [ResourceAddress]),
+    Lifecycle(&'a Body),
 }
 
-fn body(body: &Body) -> Json {
-    let mut object = Map::new();
-    for (name, entry) in &body.entries {
-        let json = match entry {
-            Entry::Value(inner) => value(inner),
-            Entry::Blocks(blocks) => Json::Array(blocks.iter().map(self::body).collect()),
-        };
-        object.insert(name.clone(), json);
+impl Meta<'_> {
+    fn key(&self) -> &'static str {
+        match self {
+            Meta::DependsOn(_) => "depends_on",
+            Meta::Lifecycle(_) => "lifecycle",
+        }
     }
-    Json::Object(object)
 }
 
-/// A value in Terraform's JSON syntax: strings are templates, so literal text is escaped
-/// and values only Terraform knows become `${...}`.
-pub fn value(value: &Value) -> Json {
-    match &value.kind {
-        ValueKind::Null => Json::Null,
-        ValueKind::Bool(b) => Json::Bool(*b),
-        ValueKind::Number(n) | ValueKind::Quantity(n, _) => crate::eval::json_number(*n),
-        ValueKind::Str(text) => Json::String(escape_template(text)),
-        ValueKind::Cidr(cidr) => Json::String(cidr.to_string()),
-        ValueKind::Enum { variant, .. } => Json::String(variant.to_string()),
-        ValueKind::Range(start, end) => json!([start, end]),
-        ValueKind::List(items) => Json::Array(items.iter().map(self::value).collect()),
-        ValueKind::Record { fields, .. } => Json::Object(
-            fields
+struct Emitter {
+    out: Writer,
+}
+
+impl Emitter {
+    fn new(capacity: usize) -> Emitter {
+        Emitter {
+            out: Writer::pretty(capacity),
+        }
+    }
+
+    fn finish(self) -> String {
+        let mut text = self.out.into_string();
+        text.push('\n');
+        text
+    }
+
+    fn backend_file(&mut self, stack: &Stack, comment: &str) {
+        let out = &mut self.out;
+        out.begin_object();
+        out.key("//", Escape::Json);
+        out.string(comment, Escape::Json);
+        out.key("terraform", Escape::Json);
+        out.begin_object();
+        if let Some(backend) = &stack.backend {
+            self.out.key("backend", Escape::Json);
+            self.out.begin_object();
+            self.out.key(&backend.name, Escape::Json);
+            self.body(&backend.body);
+            self.out.end_object();
+        }
+        let out = &mut self.out;
+        out.key("required_providers", Escape::Json);
+        out.begin_object();
+        out.key("aws", Escape::Json);
+        out.begin_object();
+        out.key("source", Escape::Json);
+        out.string("hashicorp/aws", Escape::Json);
+        out.key("version", Escape::Json);
+        out.string(AWS_PROVIDER_CONSTRAINT, Escape::Json);
+        out.end_object();
+        out.end_object();
+        out.key("required_version", Escape::Json);
+        out.string(REQUIRED_TERRAFORM, Escape::Json);
+        out.end_object();
+        out.end_object();
+    }
+
+    /// The sections in byte order of their keys: `//`, `data`, `output`, `provider`,
+    /// `resource`, `variable`.
+    fn main_file(&mut self, stack: &Stack, comment: &str) {
+        self.out.begin_object();
+        self.out.key("//", Escape::Json);
+        self.out.string(comment, Escape::Json);
+        let (data, managed): (Vec<&Resource>, Vec<&Resource>) = stack
+            .resources
+            .values()
+            .partition(|resource| resource.address.data);
+        self.resources("data", &data);
+        self.outputs(&stack.outputs);
+        self.providers(&stack.providers);
+        self.resources("resource", &managed);
+        self.variables(&stack.variables);
+        self.out.end_object();
+    }
+
+    fn outputs(&mut self, outputs: &BTreeMap<String, Output>) {
+        if outputs.is_empty() {
+            return;
+        }
+        self.out.key("output", Escape::Json);
+        self.out.begin_object();
+        for (name, output) in outputs {
+            self.out.key(name, Escape::Json);
+            self.out.begin_object();
+            if let Some(description) = &output.description {
+                self.out.key("description", Escape::Json);
+                self.out.string(description, Escape::Json);
+            }
+            self.out.key("value", Escape::Json);
+            self.value(&output.value);
+            self.out.end_object();
+        }
+        self.out.end_object();
+    }
+
+    fn variables(&mut self, variables: &BTreeMap<String, Variable>) {
+        if variables.is_empty() {
+            return;
+        }
+        self.out.key("variable", Escape::Json);
+        self.out.begin_object();
+        for (name, variable) in variables {
+            self.out.key(name, Escape::Json);
+            self.out.begin_object();
+            // Defaults and descriptions are literals that Terraform does not interpolate,
+            // so they are written without template escapes. A default that is not known
+            // is left out.
+            if let Some(default) = &variable.default {
+                let mark = self.out.mark();
+                self.out.key("default", Escape::Json);
+                if document::known(&mut self.out, default, Escape::Json).is_none() {
+                    self.out.reset(mark);
+                }
+            }
+            if let Some(description) = &variable.description {
+                self.out.key("description", Escape::Json);
+                self.out.string(description, Escape::Json);
+            }
+            self.out.key("type", Escape::Json);
+            self.out.string(&variable.type_constraint, Escape::Json);
+            self.out.end_object();
+        }
+        self.out.end_object();
+    }
+
+    /// Providers by name, each name's configurations in the order they were declared.
+    fn providers(&mut self, providers: &[Config]) {
+        if providers.is_empty() {
+            return;
+        }
+        let mut sorted: Vec<&Config> = providers.iter().collect();
+        // A stable sort keeps the declaration order within a name.
+        sorted.sort_by(|a, b| a.name.cmp(&b.name));
+        self.out.key("provider", Escape::Json);
+        self.out.begin_object();
+        for same_name in sorted.chunk_by(|a, b| a.name == b.name) {
+            self.out.key(&same_name[0].name, Escape::Json);
+            self.out.begin_array();
+            for provider in same_name {
+                self.out.element();
+                self.body(&provider.body);
+            }
+            self.out.end_array();
+        }
+        self.out.end_object();
+    }
+
+    /// `resources`, in address order, by type and then name.
+    fn resources(&mut self, section: &str, resources: &[&Resource]) {
+        if resources.is_empty() {
+            return;
+        }
+        self.out.key(section, Escape::Json);
+        self.out.begin_object();
+        for same_type in resources.chunk_by(|a, b| a.address.type_name == b.address.type_name) {
+            self.out.key(&same_type[0].address.type_name, Escape::Json);
+            self.out.begin_object();
+            for resource in same_type {
+                self.out.key(&resource.address.name, Escape::Json);
+                self.resource(resource);
+            }
+            self.out.end_object();
+        }
+        self.out.end_object();
+    }
+
+    /// The resource's body with its meta-arguments merged in key order; a meta-argument
+    /// replaces an entry of the same name.
+    fn resource(&mut self, resource: &Resource) {
+        let depends_on =
+            (!resource.depends_on.is_empty()).then_some(Meta::DependsOn(&resource.depends_on));
+        let lifecycle = resource.lifecycle.as_ref().map(Meta::Lifecycle);
+        // Already in key order: `depends_on` < `lifecycle`.
+        let mut metas = depends_on.into_iter().chain(lifecycle).peekable();
+        self.out.begin_object();
+        for (name, entry) in &resource.body.entries {
+            let mut replaced = false;
+            while let Some(meta) = metas.next_if(|meta| meta.key() <= name.as_str()) {
+                replaced |= meta.key() == name;
+                self.meta(&meta);
+            }
+            if !replaced {
+                self.out.key(name, Escape::Json);
+                self.entry(entry);
+            }
+        }
+        for meta in metas {
+            self.meta(&meta);
+        }
+        self.out.end_object();
+    }
+
+    fn meta(&mut self, meta: &Meta) {
+        self.out.key(meta.key(), Escape::Json);
+        match meta {
+            Meta::DependsOn(addresses) => {
+                self.out.begin_array();
+                for address in addresses.iter() {
+                    self.out.element();
+                    self.out.quote();
+                    self.address(address);
+                    self.out.quote();
+                }
+                self.out.end_array();
+            }
+            Meta::Lifecycle(body) => self.body(body),
+        }
+    }
+
+    /// A resource's address inside a string: `data.aws_vpc.main`.
+    fn address(&mut self, address: &ResourceAddress) {
+        if address.data {
+            self.out.raw("data.");
+        }
+        self.out.escaped(&address.type_name, Escape::Json);
+        self.out.raw(".");
+        self.out.escaped(&address.name, Escape::Json);
+    }
+
+    fn body(&mut self, body: &Body) {
+        self.out.begin_object();
+        for (name, entry) in &body.entries {
+            self.out.key(name, Escape::Json);
+            self.entry(entry);
+        }
+        self.out.end_object();
+    }
+
+    fn entry(&mut self, entry: &Entry) {
+        match entry {
+            Entry::Value(value) => self.value(value),
+            Entry::Blocks(blocks) => {
+                self.out.begin_array();
+                for block in blocks {
+                    self.out.element();
+                    self.body(block);
+                }
+                self.out.end_array();
+            }
+        }
+    }
+
+    /// A value in Terraform's JSON syntax: strings are templates, so literal text is
+    /// escaped and values only Terraform knows become `${...}`.
+    fn value(&mut self, value: &Value) {
+        let out = &mut self.out;
+        match &value.kind {
+            ValueKind::Null | ValueKind::Module { .. } => out.null(),
+            ValueKind::Bool(b) => out.bool(*b),
+            ValueKind::Number(n) | ValueKind::Quantity(n, _) => out.number(*n),
+            ValueKind::Str(text) => out.string(text, Escape::Template),
+            ValueKind::Cidr(cidr) => {
+                out.quote();
+                out.display(cidr);
+                out.quote();
+            }
+            ValueKind::Enum { variant, .. } => out.string(variant, Escape::Json),
+            ValueKind::Range(start, end) => {
+                out.begin_array();
+                out.element();
+                out.int(*start);
+                out.element();
+                out.int(*end);
+                out.end_array();
+            }
+            ValueKind::List(items) => {
+                out.begin_array();
+                for item in items.iter() {
+                    self.out.element();
+                    self.value(item);
+                }
+                self.out.end_array();
+            }
+            ValueKind::Record { fields, .. } => {
+                out.begin_object();
+                for (key, field) in fields.iter() {
+                    if !matches!(field.kind, ValueKind::Null) {
+                        self.out.key(key, Escape::Json);
+                        self.value(field);
+                    }
+                }
+                self.out.end_object();
+            }
+            ValueKind::Deferred(deferred) => {
+                out.quote();
+                for part in &deferred.parts {
+                    match part {
+                        TemplatePart::Literal(literal) => out.escaped(literal, Escape::Template),
+                        TemplatePart::Interpolation(expression) => {
+                            out.raw("${");
+                            out.escaped(expression, Escape::Json);
+                            out.raw("}");
+                        }
+                    }
+                }
+                out.quote();
+            }
+            ValueKind::Json(inner) => document::json_document(out, inner),
+            ValueKind::Resource(address) => {
+                out.quote();
+                out.raw("${");
+                self.address(address);
+                self.out.raw(".id}");
+                self.out.quote();
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::diagnostics::FileId;
+    use crate::eval::value::Origin;
+    use crate::source::Span;
+
+    const ORIGIN: Origin = Origin {
+        file: FileId(0),
+        span: Span { start: 0, end: 0 },
+    };
+
+    fn body(entries: &[(&str, Entry)]) -> Body {
+        Body {
+            entries: entries
                 .iter()
-                .filter(|(_, field)| !matches!(field.kind, ValueKind::Null))
-                .map(|(key, field)| (key.clone(), self::value(field)))
+                .map(|(name, entry)| (name.to_string(), entry.clone()))
                 .collect(),
-        ),
-        ValueKind::Deferred(deferred) => Json::String(deferred.to_json_template()),
-        ValueKind::Json(inner) => Json::String(json_document(inner)),
-        ValueKind::Resource(address) => Json::String(format!("${{{address}.id}}")),
-        ValueKind::Module { .. } => Json::Null,
+        }
     }
-}
 
-/// The text of `jsonencode(value)` as a Terraform string. Where Terraform must fill in
-/// some values, it is still written as literal JSON with `${...}` only inside string
-/// values, so that scanners such as checkov can read policies and container
-/// definitions; only a value that cannot be written so falls back to
-/// `${jsonencode(...)}`.
-fn json_document(inner: &Value) -> String {
-    match json_template(inner) {
-        Some(text) => text,
-        None => format!("${{jsonencode({})}}", crate::eval::to_hcl(inner)),
+    fn text(text: &str) -> Entry {
+        Entry::Value(Value::string(text, ORIGIN))
     }
-}
 
-/// `value` as JSON text in which each unknown string is an interpolation, or `None`
-/// when some unknown value is not a plain string reference.
-fn json_template(value: &Value) -> Option<String> {
-    if !value.is_deferred() {
-        return Some(escape_template(&crate::eval::to_json(value)?.to_string()));
+    fn address(data: bool, type_name: &str, name: &str) -> ResourceAddress {
+        ResourceAddress {
+            data,
+            type_name: type_name.into(),
+            name: name.into(),
+        }
     }
-    Some(match &value.kind {
-        // Only a string may sit inside a JSON string.
-        ValueKind::Deferred(deferred) if !deferred.is_string => return None,
-        ValueKind::Deferred(deferred) => {
-            let mut text = String::from("\"");
-            for part in &deferred.parts {
-                match part {
-                    TemplatePart::Literal(literal) => {
-                        let quoted = serde_json::to_string(literal).ok()?;
-                        text.push_str(&escape_template(&quoted[1..quoted.len() - 1]));
-                    }
-                    // An expression with quotes or backslashes would need JSON escapes
-                    // that Terraform's template parser would then see.
-                    TemplatePart::Interpolation(expression)
-                        if !expression.contains(['"', '\\']) =>
-                    {
-                        text.push_str("${");
-                        text.push_str(expression);
-                        text.push('}');
-                    }
-                    TemplatePart::Interpolation(_) => return None,
-                }
+
+    fn config(name: &str, body: Body) -> Config {
+        Config {
+            name: name.into(),
+            body,
+            origin: ORIGIN,
+        }
+    }
+
+    fn file(files: &[EmittedFile], name: &str) -> String {
+        let file = files.iter().find(|file| file.name == name);
+        file.map(|file| file.contents.clone()).unwrap_or_default()
+    }
+
+    fn pretty(json: &serde_json::Value) -> String {
+        serde_json::to_string_pretty(json).unwrap_or_default() + "\n"
+    }
+
+    /// Sections, providers by name, resources by type, and meta-arguments among a
+    /// resource's own entries all come out in key order.
+    #[test]
+    fn the_layout_is_the_sorted_json_of_the_stack() {
+        let mut resources = BTreeMap::new();
+        let web = address(false, "aws_instance", "web");
+        resources.insert(
+            web.clone(),
+            Resource {
+                address: web,
+                body: body(&[
+                    ("ami", text("ami-1")),
+                    (
+                        "tags",
+                        Entry::Blocks(vec![body(&[]), body(&[("x", text("${"))])]),
+                    ),
+                    ("depends_on", text("replaced")),
+                ]),
+                lifecycle: Some(body(&[("create_before_destroy", text("yes"))])),
+                depends_on: vec![
+                    address(true, "aws_ami", "base"),
+                    address(false, "aws_vpc", "main"),
+                ],
+                origin: ORIGIN,
+            },
+        );
+        for address in [
+            address(true, "aws_ami", "base"),
+            address(false, "aws_vpc", "main"),
+        ] {
+            resources.insert(
+                address.clone(),
+                Resource {
+                    address,
+                    body: Body::default(),
+                    lifecycle: None,
+                    depends_on: Vec::new(),
+                    origin: ORIGIN,
+                },
+            );
+        }
+        let mut variables = BTreeMap::new();
+        variables.insert(
+            "unknown_default".to_string(),
+            Variable {
+                type_constraint: "string".into(),
+                default: Some(Value::deferred("var.x".into(), ORIGIN)),
+                description: Some("${not a template}".into()),
+                origin: ORIGIN,
+            },
+        );
+        let mut outputs = BTreeMap::new();
+        outputs.insert(
+            "id".to_string(),
+            Output {
+                value: Value::new(
+                    ValueKind::Resource(std::rc::Rc::new(address(false, "aws_vpc", "main"))),
+                    ORIGIN,
+                ),
+                description: None,
+            },
+        );
+        let stack = Stack {
+            name: "dev".into(),
+            source_path: "envs/dev.rag".into(),
+            origin: ORIGIN,
+            resources,
+            providers: vec![
+                config("aws", body(&[("region", text("eu-west-1"))])),
+                config("archive", Body::default()),
+                config("aws", body(&[("alias", text("us"))])),
+            ],
+            backend: Some(config("s3", body(&[("bucket", text("state"))]))),
+            variables,
+            outputs,
+        };
+        let files = emit(&stack);
+        let comment = comment(&stack);
+        let backend = json!({
+            "//": comment,
+            "terraform": {
+                "backend": { "s3": { "bucket": "state" } },
+                "required_providers": {
+                    "aws": { "source": "hashicorp/aws", "version": AWS_PROVIDER_CONSTRAINT }
+                },
+                "required_version": REQUIRED_TERRAFORM,
             }
-            text.push('"');
-            text
-        }
-        ValueKind::List(items) => {
-            let parts: Option<Vec<String>> = items.iter().map(json_template).collect();
-            format!("[{}]", parts?.join(","))
-        }
-        ValueKind::Record { fields, .. } => {
-            let mut parts = Vec::new();
-            for (key, field) in fields.iter() {
-                if matches!(field.kind, ValueKind::Null) {
-                    continue;
-                }
-                let key = serde_json::to_string(key).ok()?;
-                parts.push(format!(
-                    "{}:{}",
-                    escape_template(&key),
-                    json_template(field)?
-                ));
-            }
-            format!("{{{}}}", parts.join(","))
-        }
-        ValueKind::Json(inner) => {
-            let text = json_template(inner)?;
-            serde_json::to_string(&text).ok()?
-        }
-        _ => escape_template(&crate::eval::to_json(value)?.to_string()),
-    })
+        });
+        assert_eq!(file(&files, "backend.tf.json"), pretty(&backend));
+        let main = json!({
+            "//": comment,
+            "data": { "aws_ami": { "base": {} } },
+            "output": { "id": { "value": "${aws_vpc.main.id}" } },
+            "provider": {
+                "archive": [{}],
+                "aws": [{ "region": "eu-west-1" }, { "alias": "us" }],
+            },
+            "resource": {
+                "aws_instance": {
+                    "web": {
+                        "ami": "ami-1",
+                        "depends_on": ["data.aws_ami.base", "aws_vpc.main"],
+                        "lifecycle": { "create_before_destroy": "yes" },
+                        "tags": [{}, { "x": "$${" }],
+                    }
+                },
+                "aws_vpc": { "main": {} },
+            },
+            "variable": {
+                "unknown_default": { "description": "${not a template}", "type": "string" }
+            },
+        });
+        assert_eq!(file(&files, "main.tf.json"), pretty(&main));
+    }
 }
