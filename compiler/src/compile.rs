@@ -5,7 +5,7 @@
 use crate::diagnostics::{sort_and_dedup, Diagnostic};
 use crate::emit::{emit, EmittedFile};
 use crate::eval::stack::Stack;
-use crate::eval::{evaluate_env, StatementOrders};
+use crate::eval::{evaluate_env, EvalCache};
 use crate::program::{ItemRef, Program, SourceProvider, Stdlib};
 use crate::schema::ProviderSchema;
 use crate::syntax::ast::ItemKind;
@@ -57,7 +57,7 @@ pub fn compile(
     let mut root_stacks = Vec::new();
     // Evaluation would only repeat what the checks found, less clearly.
     if !diagnostics.iter().any(Diagnostic::is_error) {
-        let mut orders = StatementOrders::default();
+        let mut orders = EvalCache::default();
         for (item_ref, item) in program.all_items() {
             if !matches!(item.kind, ItemKind::Env(_)) || program.file(item_ref.file).is_stdlib {
                 continue;

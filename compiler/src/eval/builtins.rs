@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use super::module::{Given, Owner};
 use super::value::{format_number, Origin, Value, ValueKind};
 use super::{Eval, Evaluator, Locals, Scope};
 use crate::diagnostics::{Code, Diagnostic, FileId};
@@ -59,23 +60,23 @@ pub const BUILTINS: &[Builtin] = &[
     builtin("zipmap", "zipmap(keys: List<String>, values: List): Map", "A map from each key to the value at the same position, as Terraform's `zipmap`.", 2, 2),
 ];
 
-impl Evaluator<'_> {
+impl<'p> Evaluator<'p> {
     pub(crate) fn call(
         &mut self,
-        function: &Ident,
-        args: &[Argument],
-        scope: &Scope,
+        function: &'p Ident,
+        args: &'p [Argument],
+        scope: &Scope<'p>,
         origin: Origin,
     ) -> Eval<Value> {
-        if let Some(item_ref) = self.program.lookup(scope.file, &function.name) {
+        if let Some(item_ref) = self.global_name(scope.file, function).item {
             if let ItemKind::Fn(decl) = &self.program.item(item_ref).kind {
-                let mut given = BTreeMap::new();
+                let mut given = Given::with_capacity(args.len());
                 for (at, argument) in args.iter().enumerate() {
                     let value = self.expr(&argument.value, scope)?;
                     let name = match &argument.name {
-                        Some(name) => name.name.clone(),
+                        Some(name) => name.name.as_str(),
                         None => match decl.params.get(at) {
-                            Some(param) => param.name.name.clone(),
+                            Some(param) => param.name.name.as_str(),
                             None => {
                                 return Err(self.report(
                                     Diagnostic::new(
@@ -97,21 +98,24 @@ impl Evaluator<'_> {
                         .name
                         .as_ref()
                         .map_or(argument.value.span, |n| n.span);
-                    given.insert(name, (value, span));
+                    given.insert(name, value, span);
                 }
-                let owner = format!("function `{}`", function.name);
+                let owner = Owner {
+                    kind: "function",
+                    name: &function.name,
+                };
                 let bound = self.bind_fields(
                     &decl.params,
                     &mut given,
-                    &owner,
+                    owner,
                     origin,
                     scope.file,
                     item_ref.file,
                     None,
                 )?;
                 let mut locals = Locals::default();
-                for (name, value) in bound {
-                    locals = locals.with(&name, value);
+                for (param, value) in decl.params.iter().zip(bound) {
+                    locals = locals.with(&param.name.name, value);
                 }
                 let inner = Scope {
                     file: item_ref.file,
@@ -163,10 +167,10 @@ impl Evaluator<'_> {
                 .with_help(builtin.signature),
             ));
         }
-        let values = args
-            .iter()
-            .map(|argument| self.expr(&argument.value, scope))
-            .collect::<Eval<Vec<_>>>()?;
+        let mut values = Vec::with_capacity(args.len());
+        for argument in args {
+            values.push(self.expr(&argument.value, scope)?);
+        }
         let spans: Vec<Span> = args.iter().map(|argument| argument.value.span).collect();
         // The result is blamed on an argument that came from elsewhere; `take` is blamed
         // on its count, which decides its length.
@@ -228,8 +232,8 @@ impl Evaluator<'_> {
         }
         let kind = match builtin.name {
             "availability_zones" => {
-                let region = self.known_string(&args[0], spans[0], file)?;
-                match crate::lint::regions::zones(&region) {
+                let region = self.known_str(&args[0], spans[0], file)?;
+                match crate::lint::regions::zones(region) {
                     Some(zones) => ValueKind::List(Rc::new(
                         zones
                             .iter()
@@ -244,7 +248,7 @@ impl Evaluator<'_> {
                             args[0].origin.span,
                             format!("ragc does not know the region `{region}`"),
                         );
-                        if let Some(found) = suggest(&region, known) {
+                        if let Some(found) = suggest(region, known) {
                             diagnostic = diagnostic
                                 .with_help(format!("did you mean `{found}`?"))
                                 .with_fix(
@@ -295,12 +299,12 @@ impl Evaluator<'_> {
                 ValueKind::Bool(list.iter().any(|item| super::expr::same(item, &args[1])))
             }
             "format" => {
-                let spec = self.known_string(&args[0], spans[0], file)?;
+                let spec = self.known_str(&args[0], spans[0], file)?;
                 let mut texts = Vec::new();
                 for (value, span) in args[1..].iter().zip(&spans[1..]) {
                     texts.push(self.text_of(value, *span, file)?);
                 }
-                match format_spec(&spec, &texts) {
+                match format_spec(spec, &texts) {
                     Ok(text) => ValueKind::Str(text.into()),
                     Err(problem) => {
                         return Err(self.error(Code::WrongArguments, file, spans[0], problem))
@@ -308,13 +312,13 @@ impl Evaluator<'_> {
                 }
             }
             "join" => {
-                let separator = self.known_string(&args[0], spans[0], file)?;
+                let separator = self.known_str(&args[0], spans[0], file)?;
                 let list = self.known_list(&args[1], spans[1], file)?;
                 let mut parts = Vec::new();
                 for item in list.iter() {
                     parts.push(self.text_of(item, spans[1], file)?);
                 }
-                ValueKind::Str(parts.join(&separator).into())
+                ValueKind::Str(parts.join(separator).into())
             }
             "jsonencode" => {
                 if !args[0].is_deferred() && to_json(&args[0]).is_none() {
@@ -350,7 +354,7 @@ impl Evaluator<'_> {
                 }
             }),
             "lower" | "upper" => {
-                let text = self.known_string(&args[0], spans[0], file)?;
+                let text = self.known_str(&args[0], spans[0], file)?;
                 ValueKind::Str(
                     if builtin.name == "lower" {
                         text.to_lowercase()
@@ -408,9 +412,9 @@ impl Evaluator<'_> {
                 ))
             }
             "replace" => {
-                let text = self.known_string(&args[0], spans[0], file)?;
-                let search = self.known_string(&args[1], spans[1], file)?;
-                let replacement = self.known_string(&args[2], spans[2], file)?;
+                let text = self.known_str(&args[0], spans[0], file)?;
+                let search = self.known_str(&args[1], spans[1], file)?;
+                let replacement = self.known_str(&args[2], spans[2], file)?;
                 if search.is_empty() {
                     return Err(self.error(
                         Code::InvalidOperation,
@@ -419,7 +423,7 @@ impl Evaluator<'_> {
                         "cannot replace an empty string".into(),
                     ));
                 }
-                ValueKind::Str(text.replace(&search, &replacement).into())
+                ValueKind::Str(text.replace(search, replacement).into())
             }
             "take" => {
                 let list = self.known_list(&args[0], spans[0], file)?;
@@ -462,7 +466,10 @@ impl Evaluator<'_> {
                 }
                 let mut map = BTreeMap::new();
                 for (key, value) in keys.iter().zip(values.iter()) {
-                    map.insert(self.known_string(key, spans[0], file)?, value.clone());
+                    map.insert(
+                        self.known_str(key, spans[0], file)?.to_owned(),
+                        value.clone(),
+                    );
                 }
                 ValueKind::Record {
                     type_name: None,
@@ -530,9 +537,9 @@ pub fn to_json(value: &Value) -> Option<serde_json::Value> {
         ValueKind::Null => J::Null,
         ValueKind::Bool(b) => J::Bool(*b),
         ValueKind::Number(n) | ValueKind::Quantity(n, _) => json_number(*n),
-        ValueKind::Str(text) => J::String(text.to_string()),
+        ValueKind::Str(text) => J::String(String::from(&**text)),
         ValueKind::Cidr(cidr) => J::String(cidr.to_string()),
-        ValueKind::Enum { variant, .. } => J::String(variant.to_string()),
+        ValueKind::Enum { variant, .. } => J::String(String::from(&**variant)),
         ValueKind::List(items) => J::Array(items.iter().map(to_json).collect::<Option<_>>()?),
         ValueKind::Record { fields, .. } => J::Object(
             fields

@@ -16,10 +16,10 @@ pub const BUILTIN_TYPES: &[&str] = &[
     "Range", "String", "Zone",
 ];
 
-impl Evaluator<'_> {
+impl<'p> Evaluator<'p> {
     /// Checks `value` against `ty` (written in `file`) and converts anonymous records
     /// into records of the declared type.
-    pub(crate) fn conform(&mut self, value: Value, ty: &TypeExpr, file: FileId) -> Eval<Value> {
+    pub(crate) fn conform(&mut self, value: Value, ty: &'p TypeExpr, file: FileId) -> Eval<Value> {
         if matches!(value.kind, ValueKind::Null) && ty.optional {
             return Ok(value);
         }
@@ -40,10 +40,14 @@ impl Evaluator<'_> {
                 let Some(element) = ty.args.first() else {
                     return Ok(value);
                 };
-                let converted = items
-                    .iter()
-                    .map(|item| self.conform(item.clone(), element, file))
-                    .collect::<Eval<Vec<_>>>()?;
+                if only_checks(element) {
+                    self.check_each(items.iter(), element, file)?;
+                    return Ok(value);
+                }
+                let mut converted = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    converted.push(self.conform(item.clone(), element, file)?);
+                }
                 return Ok(Value::new(
                     ValueKind::List(Rc::new(converted)),
                     value.origin,
@@ -59,6 +63,10 @@ impl Evaluator<'_> {
                 let Some(element) = ty.args.first() else {
                     return Ok(value);
                 };
+                if only_checks(element) {
+                    self.check_each(fields.values(), element, file)?;
+                    return Ok(value);
+                }
                 let mut converted = BTreeMap::new();
                 for (key, field) in fields.iter() {
                     converted.insert(key.clone(), self.conform(field.clone(), element, file)?);
@@ -67,7 +75,7 @@ impl Evaluator<'_> {
             }
             ("List" | "Map", _) => deferred,
             (name, _) if BUILTIN_TYPES.contains(&name) => false,
-            (name, _) => return self.conform_declared(value, ty, name, file),
+            (_, _) => return self.conform_declared(value, ty, file),
         };
         if fits {
             Ok(value)
@@ -76,14 +84,22 @@ impl Evaluator<'_> {
         }
     }
 
-    fn conform_declared(
+    /// Checks each of `values` against `ty`, which `only_checks`.
+    fn check_each<'v>(
         &mut self,
-        value: Value,
-        ty: &TypeExpr,
-        name: &str,
+        values: impl Iterator<Item = &'v Value>,
+        ty: &'p TypeExpr,
         file: FileId,
-    ) -> Eval<Value> {
-        let Some(item_ref) = self.program.lookup(file, name) else {
+    ) -> Eval<()> {
+        for value in values {
+            self.conform(value.clone(), ty, file)?;
+        }
+        Ok(())
+    }
+
+    fn conform_declared(&mut self, value: Value, ty: &'p TypeExpr, file: FileId) -> Eval<Value> {
+        let name = ty.name.name.as_str();
+        let Some(item_ref) = self.global_name(file, &ty.name).item else {
             return Err(self.report(
                 Diagnostic::new(
                     Code::UnknownType,
@@ -116,7 +132,7 @@ impl Evaluator<'_> {
             ) => {
                 let given = fields
                     .iter()
-                    .map(|(key, field)| (key.clone(), (field.clone(), field.origin.span)))
+                    .map(|(key, field)| (key.as_str(), field.clone(), field.origin.span))
                     .collect();
                 let origin = value.origin;
                 self.build_record(item_ref, given, origin, origin.file)
@@ -148,6 +164,13 @@ impl Evaluator<'_> {
             .with_help(type_hint(&ty.name.name)),
         )
     }
+}
+
+/// True when conforming to `ty` only checks values and never converts them: a built-in
+/// type whose values hold no records (as `List` and `Map` values may).
+fn only_checks(ty: &TypeExpr) -> bool {
+    let name = ty.name.name.as_str();
+    BUILTIN_TYPES.contains(&name) && !matches!(name, "List" | "Map")
 }
 
 fn type_hint(name: &str) -> String {

@@ -5,15 +5,15 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::value::{Deferred, Dimension, Origin, ResourceAddress, TemplatePart, Value, ValueKind};
-use super::{Eval, Evaluator, Reported, Scope};
+use super::{Eval, Evaluator, GlobalName, Node, Reported, Scope};
 use crate::diagnostics::{Code, Diagnostic, FileId};
 use crate::program::ItemRef;
 use crate::schema::suggest;
 use crate::source::Span;
 use crate::syntax::ast::*;
 
-impl Evaluator<'_> {
-    pub(crate) fn expr(&mut self, expr: &Expr, scope: &Scope) -> Eval<Value> {
+impl<'p> Evaluator<'p> {
+    pub(crate) fn expr(&mut self, expr: &'p Expr, scope: &Scope<'p>) -> Eval<Value> {
         self.step(scope.file, expr.span)?;
         self.depth += 1;
         let result = self.expr_inner(expr, scope);
@@ -21,7 +21,7 @@ impl Evaluator<'_> {
         result
     }
 
-    fn expr_inner(&mut self, expr: &Expr, scope: &Scope) -> Eval<Value> {
+    fn expr_inner(&mut self, expr: &'p Expr, scope: &Scope<'p>) -> Eval<Value> {
         let origin = Origin {
             file: scope.file,
             span: expr.span,
@@ -50,10 +50,10 @@ impl Evaluator<'_> {
                 ))
             }
             ExprKind::List(items) => {
-                let values = items
-                    .iter()
-                    .map(|item| self.expr(item, scope))
-                    .collect::<Eval<Vec<_>>>()?;
+                let mut values = Vec::with_capacity(items.len());
+                for item in items {
+                    values.push(self.expr(item, scope)?);
+                }
                 ValueKind::List(Rc::new(values))
             }
             ExprKind::Record(fields) => {
@@ -117,7 +117,7 @@ impl Evaluator<'_> {
             } => {
                 let list = self.expr(iterable, scope)?;
                 let items = self.known_list(&list, iterable.span, scope.file)?;
-                let mut results = Vec::new();
+                let mut results = Vec::with_capacity(items.len());
                 for (at, item) in items.iter().enumerate() {
                     let mut inner = scope.clone();
                     inner.locals = inner.locals.with(&var.name, item.clone());
@@ -144,74 +144,103 @@ impl Evaluator<'_> {
         Ok(Value::new(kind, origin))
     }
 
-    fn string(&mut self, parts: &[StrPart], scope: &Scope, origin: Origin) -> Eval<Value> {
-        let mut template: Vec<TemplatePart> = Vec::new();
-        let mut deferred = false;
+    fn string(&mut self, parts: &'p [StrPart], scope: &Scope<'p>, origin: Origin) -> Eval<Value> {
+        if let [StrPart::Text(literal)] = parts {
+            let text = self.facts.literals.entry(Node(literal));
+            let text = text.or_insert_with(|| Rc::from(literal.as_str()));
+            return Ok(Value::string(text.clone(), origin));
+        }
+        // The text, until a part only Terraform knows makes the string a template. A
+        // string inside an interpolation finds the buffer taken and makes its own.
+        let mut text = std::mem::take(&mut self.text);
+        text.clear();
+        let mut template: Option<Vec<TemplatePart>> = None;
         // A string built from a value written elsewhere is blamed on that value.
         let mut blamed = origin;
         // A template holding one interpolation and no text is that value, of its type.
         let mut lone_string = false;
-        for part in parts {
+        for (at, part) in parts.iter().enumerate() {
             match part {
-                StrPart::Text(text) => push_literal(&mut template, text),
+                StrPart::Text(literal) => match &mut template {
+                    Some(template) => push_literal(template, literal),
+                    None => text.push_str(literal),
+                },
                 StrPart::Interpolation(expr) => {
                     let value = self.expr(expr, scope)?;
                     if blamed == origin {
                         blamed = culprit(&value, &value, origin);
                     }
-                    match &value.kind {
-                        ValueKind::Deferred(inner) => {
-                            deferred = true;
+                    match (&value.kind, &mut template) {
+                        (ValueKind::Deferred(inner), template) => {
+                            // The parts before, if any, are one literal.
+                            let template = template.get_or_insert_with(|| match at {
+                                0 => Vec::new(),
+                                _ => vec![TemplatePart::Literal(std::mem::take(&mut text))],
+                            });
                             lone_string = inner.is_string;
                             for piece in &inner.parts {
                                 match piece {
-                                    TemplatePart::Literal(text) => {
-                                        push_literal(&mut template, text)
+                                    TemplatePart::Literal(literal) => {
+                                        push_literal(template, literal)
                                     }
                                     TemplatePart::Interpolation(_) => {
-                                        push_interpolation(&mut template, piece.clone())
+                                        push_interpolation(template, piece.clone())
                                     }
                                 }
                             }
                         }
-                        _ => {
-                            let text = self.text_of(&value, expr.span, scope.file)?;
-                            push_literal(&mut template, &text);
+                        (_, Some(template)) => {
+                            let literal = self.text_of(&value, expr.span, scope.file)?;
+                            push_literal(template, &literal);
                         }
+                        (_, None) => self.write_text(&value, expr.span, scope.file, &mut text)?,
                     }
                 }
             }
         }
         let origin = blamed;
-        if deferred {
-            return Ok(Value::new(
+        let value = match template {
+            Some(template) => Value::new(
                 ValueKind::Deferred(Rc::new(Deferred {
                     is_string: lone_string
                         || !matches!(template.as_slice(), [TemplatePart::Interpolation(_)]),
                     parts: template,
                 })),
                 origin,
-            ));
-        }
-        let text: String = template
-            .into_iter()
-            .map(|part| match part {
-                TemplatePart::Literal(text) | TemplatePart::Interpolation(text) => text,
-            })
-            .collect();
-        Ok(Value::string(text, origin))
+            ),
+            None => Value::string(text.as_str(), origin),
+        };
+        self.text = text;
+        Ok(value)
     }
 
     /// The text of a value interpolated into a string.
     pub(crate) fn text_of(&mut self, value: &Value, span: Span, file: FileId) -> Eval<String> {
-        Ok(match &value.kind {
-            ValueKind::Str(text) => text.to_string(),
-            ValueKind::Number(_) | ValueKind::Bool(_) | ValueKind::Cidr(_) => value.to_string(),
-            ValueKind::Quantity(amount, _) => super::value::format_number(*amount),
-            ValueKind::Enum { variant, .. } => variant.to_string(),
-            ValueKind::Json(inner) if !inner.is_deferred() => super::builtins::to_json(inner)
-                .map(|json| json.to_string())
-                .unwrap_or_default(),
+        let mut text = String::new();
+        self.write_text(value, span, file, &mut text)?;
+        Ok(text)
+    }
+
+    /// Appends the text of a value interpolated into a string.
+    fn write_text(
+        &mut self,
+        value: &Value,
+        span: Span,
+        file: FileId,
+        out: &mut String,
+    ) -> Eval<()> {
+        match &value.kind {
+            ValueKind::Str(text) => out.push_str(text),
+            ValueKind::Number(_) | ValueKind::Bool(_) | ValueKind::Cidr(_) => {
+                out.push_str(&value.to_string())
+            }
+            ValueKind::Quantity(amount, _) => out.push_str(&super::value::format_number(*amount)),
+            ValueKind::Enum { variant, .. } => out.push_str(variant),
+            ValueKind::Json(inner) if !inner.is_deferred() => {
+                if let Some(json) = super::builtins::to_json(inner) {
+                    out.push_str(&json.to_string());
+                }
+            }
             _ => {
                 return Err(self.report(
                     Diagnostic::new(
@@ -224,25 +253,30 @@ impl Evaluator<'_> {
                     .with_help("interpolate a string, number, boolean, CIDR block or enum variant"),
                 ))
             }
-        })
+        }
+        Ok(())
     }
 
-    fn name(&mut self, ident: &Ident, scope: &Scope) -> Eval<Value> {
+    fn name(&mut self, ident: &'p Ident, scope: &Scope<'p>) -> Eval<Value> {
         if let Some(value) = scope.locals.get(&ident.name) {
             return Ok(value.clone());
         }
         if let Some(instance) = &scope.instance {
-            if let Some(value) = instance.binding(&ident.name) {
+            if let Some(value) = self.binding(instance, ident) {
                 return value;
             }
         }
-        if let Some(item) = self.program.lookup(scope.file, &ident.name) {
+        let global = self.global_name(scope.file, ident);
+        if let Some(item) = global.item {
             return self.global(item, ident, scope.file);
         }
-        if let Some(value) = self.variant(&ident.name, scope.file, ident.span) {
+        if let Some(value) = self
+            .enum_of_variant(scope.file, ident)
+            .and_then(|enum_ref| self.variant(enum_ref, ident, scope.file))
+        {
             return Ok(value);
         }
-        if self.schema.has_resource(&ident.name) {
+        if global.resource_type {
             return Err(self.report(
                 Diagnostic::new(
                     Code::TypeMismatch,
@@ -313,16 +347,19 @@ impl Evaluator<'_> {
         result
     }
 
-    /// A bare name that is a variant of exactly one enum visible from `file`.
-    fn variant(&mut self, name: &str, file: FileId, span: Span) -> Option<Value> {
-        let enum_ref = self.program.enum_of_variant(file, name)?;
+    /// A bare name that is a variant of `enum_ref`, the one enum visible from `file`
+    /// that has it.
+    fn variant(&self, enum_ref: ItemRef, ident: &Ident, file: FileId) -> Option<Value> {
         let enum_name = self.program.item(enum_ref).name()?.name.as_str();
         Some(Value::new(
             ValueKind::Enum {
                 enum_name: enum_name.into(),
-                variant: name.into(),
+                variant: ident.name.as_str().into(),
             },
-            Origin { file, span },
+            Origin {
+                file,
+                span: ident.span,
+            },
         ))
     }
 
@@ -358,36 +395,45 @@ impl Evaluator<'_> {
         self.report(diagnostic)
     }
 
-    /// True when `name` is not bound by any scope and so may name a resource type.
-    fn is_free(&self, name: &str, scope: &Scope) -> bool {
-        scope.locals.get(name).is_none()
-            && scope
-                .instance
-                .as_ref()
-                .is_none_or(|instance| instance.binding(name).is_none())
-            && self.program.lookup(scope.file, name).is_none()
+    /// True when `ident`, which means `global` at top level, names a resource type: one
+    /// that no declaration, local or binding hides.
+    fn is_resource_type(
+        &mut self,
+        ident: &'p Ident,
+        global: GlobalName,
+        scope: &Scope<'p>,
+    ) -> bool {
+        global.resource_type
+            && global.item.is_none()
+            && scope.locals.get(&ident.name).is_none()
+            && match &scope.instance {
+                Some(instance) => self.binding(instance, ident).is_none(),
+                None => true,
+            }
     }
 
     fn field(
         &mut self,
-        target: &Expr,
-        field: &Ident,
-        scope: &Scope,
+        target: &'p Expr,
+        field: &'p Ident,
+        scope: &Scope<'p>,
         origin: Origin,
     ) -> Eval<Value> {
         // `aws_vpc.main` and `data.aws_region.current` name resources, not values.
         match &target.kind {
-            ExprKind::Name(type_name)
-                if self.is_free(&type_name.name, scope)
-                    && self.schema.has_resource(&type_name.name) =>
-            {
-                return self.resource_ref(false, type_name, &field.name, field.span, scope, origin);
+            ExprKind::Name(name) => {
+                let global = self.global_name(scope.file, name);
+                if self.is_resource_type(name, global, scope) {
+                    return self.resource_ref(false, name, &field.name, field.span, scope, origin);
+                }
+                if let Some(item) = global.item {
+                    if let ItemKind::Enum(decl) = &self.program.item(item).kind {
+                        return self.qualified_variant(decl, name, field, scope.file, origin);
+                    }
+                }
             }
             ExprKind::DataType(type_name) => {
                 return self.resource_ref(true, type_name, &field.name, field.span, scope, origin);
-            }
-            ExprKind::Name(enum_name) if self.is_enum(&enum_name.name, scope.file) => {
-                return self.qualified_variant(enum_name, field, scope.file, origin);
             }
             _ => {}
         }
@@ -424,8 +470,7 @@ impl Evaluator<'_> {
                 }
             },
             ValueKind::Resource(address) => {
-                let address = address.clone();
-                self.resource_attribute(&address, field, scope.file, origin)
+                self.resource_attribute(address.clone(), field, scope.file, origin)
             }
             ValueKind::Deferred(deferred) => Ok(Value::deferred(
                 format!("{}.{}", deferred.to_hcl(), field.name),
@@ -451,25 +496,15 @@ impl Evaluator<'_> {
         }
     }
 
-    fn is_enum(&self, name: &str, file: FileId) -> bool {
-        self.program
-            .lookup(file, name)
-            .is_some_and(|item| matches!(self.program.item(item).kind, ItemKind::Enum(_)))
-    }
-
+    /// `NatMode.single`: a variant of the enum `decl`, named as `enum_name`.
     fn qualified_variant(
         &mut self,
+        decl: &EnumDecl,
         enum_name: &Ident,
         variant: &Ident,
         file: FileId,
         origin: Origin,
     ) -> Eval<Value> {
-        let Some(item) = self.program.lookup(file, &enum_name.name) else {
-            return Err(Reported);
-        };
-        let ItemKind::Enum(decl) = &self.program.item(item).kind else {
-            return Err(Reported);
-        };
         if decl
             .variants
             .iter()
@@ -491,10 +526,10 @@ impl Evaluator<'_> {
     fn resource_ref(
         &mut self,
         data: bool,
-        type_name: &Ident,
+        type_name: &'p Ident,
         name: &str,
         span: Span,
-        scope: &Scope,
+        scope: &Scope<'p>,
         origin: Origin,
     ) -> Eval<Value> {
         let Some(instance) = scope.instance.clone() else {
@@ -506,7 +541,7 @@ impl Evaluator<'_> {
             ));
         };
         match instance.resource(data, &type_name.name, name) {
-            Some(address) => Ok(Value::new(ValueKind::Resource(Rc::new(address)), origin)),
+            Some(address) => Ok(Value::new(ValueKind::Resource(address), origin)),
             None => {
                 let known = instance.resource_names(data, &type_name.name);
                 let suggestion = suggest(name, known.iter().map(String::as_str));
@@ -536,19 +571,20 @@ impl Evaluator<'_> {
     /// `aws_vpc.main.id`: an attribute Terraform will know after apply.
     fn resource_attribute(
         &mut self,
-        address: &ResourceAddress,
-        attribute: &Ident,
+        address: Rc<ResourceAddress>,
+        attribute: &'p Ident,
         file: FileId,
         origin: Origin,
     ) -> Eval<Value> {
-        let schema = if address.data {
-            self.schema.data_source(&address.type_name)
-        } else {
-            self.schema.resource(&address.type_name)
-        };
+        let key = (address, attribute.name.as_str());
+        if let Some(deferred) = self.facts.attributes.get(&key) {
+            return Ok(Value::new(ValueKind::Deferred(deferred.clone()), origin));
+        }
+        let address = &key.0;
+        let schema = self.resource_schema(address.data, &address.type_name);
+        let attribute_schema = schema.and_then(|schema| schema.attribute(&attribute.name));
         if let Some(schema) = schema {
-            let exported = schema.attribute(&attribute.name).is_some()
-                || schema.block(&attribute.name).is_some();
+            let exported = attribute_schema.is_some() || schema.block(&attribute.name).is_some();
             if !exported {
                 let names: Vec<&str> = schema.exported_attributes().map(|(name, _)| name).collect();
                 let mut diagnostic = Diagnostic::new(
@@ -568,23 +604,27 @@ impl Evaluator<'_> {
                 return Err(self.report(diagnostic));
             }
         }
-        let expression = format!("{address}.{}", attribute.name);
-        let is_string = schema
-            .and_then(|schema| schema.attribute(&attribute.name))
-            .is_some_and(|schema| schema.ty == crate::schema::TfType::String);
-        Ok(if is_string {
-            Value::deferred_string(expression, origin)
-        } else {
-            Value::deferred(expression, origin)
-        })
+        let mut deferred = Deferred::expression(format!("{address}.{}", attribute.name));
+        deferred.is_string =
+            attribute_schema.is_some_and(|schema| schema.ty == crate::schema::TfType::String);
+        let deferred = Rc::new(deferred);
+        self.facts.attributes.insert(key, deferred.clone());
+        Ok(Value::new(ValueKind::Deferred(deferred), origin))
     }
 
-    fn index(&mut self, target: &Expr, index: &Expr, scope: &Scope, origin: Origin) -> Eval<Value> {
+    fn index(
+        &mut self,
+        target: &'p Expr,
+        index: &'p Expr,
+        scope: &Scope<'p>,
+        origin: Origin,
+    ) -> Eval<Value> {
         if let ExprKind::Name(type_name) = &target.kind {
-            if self.is_free(&type_name.name, scope) && self.schema.has_resource(&type_name.name) {
+            let global = self.global_name(scope.file, type_name);
+            if self.is_resource_type(type_name, global, scope) {
                 let key = self.expr(index, scope)?;
-                let name = self.known_string(&key, index.span, scope.file)?;
-                return self.resource_ref(false, type_name, &name, index.span, scope, origin);
+                let name = self.known_str(&key, index.span, scope.file)?;
+                return self.resource_ref(false, type_name, name, index.span, scope, origin);
             }
         }
         if let ExprKind::Field {
@@ -634,8 +674,8 @@ impl Evaluator<'_> {
                     })
             }
             ValueKind::Record { fields, .. } => {
-                let name = self.known_string(&key, index.span, scope.file)?;
-                fields.get(&name).cloned().ok_or_else(|| {
+                let name = self.known_str(&key, index.span, scope.file)?;
+                fields.get(name).cloned().ok_or_else(|| {
                     self.report(Diagnostic::new(
                         Code::UnknownField,
                         scope.file,
@@ -689,9 +729,9 @@ impl Evaluator<'_> {
     fn binary(
         &mut self,
         op: BinaryOp,
-        left: &Expr,
-        right: &Expr,
-        scope: &Scope,
+        left: &'p Expr,
+        right: &'p Expr,
+        scope: &Scope<'p>,
         origin: Origin,
     ) -> Eval<Value> {
         let l = self.expr(left, scope)?;
@@ -815,7 +855,12 @@ impl Evaluator<'_> {
         Ok(Value::deferred(expression, origin))
     }
 
-    fn match_expr(&mut self, scrutinee: &Expr, arms: &[MatchArm], scope: &Scope) -> Eval<Value> {
+    fn match_expr(
+        &mut self,
+        scrutinee: &'p Expr,
+        arms: &'p [MatchArm],
+        scope: &Scope<'p>,
+    ) -> Eval<Value> {
         let value = self.expr(scrutinee, scope)?;
         let ValueKind::Enum { enum_name, variant } = &value.kind else {
             if value.is_deferred() {
@@ -836,20 +881,21 @@ impl Evaluator<'_> {
         let variants = self.enum_variants(enum_name, scope.file);
         for arm in arms {
             if let Some(pattern) = &arm.pattern {
-                if !variants.iter().any(|known| known == &pattern.name) {
-                    let names: Vec<&str> = variants.iter().map(String::as_str).collect();
+                if !variants.iter().any(|known| known.name.name == pattern.name) {
+                    let names: Vec<&str> = variants.iter().map(|v| v.name.name.as_str()).collect();
                     return Err(
                         self.report(unknown_variant(enum_name, pattern, &names, scope.file))
                     );
                 }
             }
         }
-        let missing: Vec<&String> = variants
+        let missing: Vec<&str> = variants
             .iter()
+            .map(|known| known.name.name.as_str())
             .filter(|known| {
                 !arms
                     .iter()
-                    .any(|arm| arm.pattern.as_ref().is_none_or(|p| &p.name == *known))
+                    .any(|arm| arm.pattern.as_ref().is_none_or(|p| p.name == *known))
             })
             .collect();
         if !missing.is_empty() {
@@ -874,18 +920,17 @@ impl Evaluator<'_> {
         Ok(result.at(origin))
     }
 
-    fn enum_variants(&self, enum_name: &str, file: FileId) -> Vec<String> {
-        let found = self.program.lookup(file, enum_name).or_else(|| {
-            self.program
+    fn enum_variants(&self, enum_name: &str, file: FileId) -> &'p [Variant] {
+        let program = self.program;
+        let found = program.lookup(file, enum_name).or_else(|| {
+            program
                 .all_items()
                 .find(|(_, item)| item.name().is_some_and(|n| n.name == enum_name))
                 .map(|(item_ref, _)| item_ref)
         });
-        match found.map(|item| &self.program.item(item).kind) {
-            Some(ItemKind::Enum(decl)) => {
-                decl.variants.iter().map(|v| v.name.name.clone()).collect()
-            }
-            _ => Vec::new(),
+        match found.map(|item| &program.item(item).kind) {
+            Some(ItemKind::Enum(decl)) => &decl.variants,
+            _ => &[],
         }
     }
 
@@ -926,9 +971,14 @@ impl Evaluator<'_> {
         }
     }
 
-    pub(crate) fn known_string(&mut self, value: &Value, span: Span, file: FileId) -> Eval<String> {
+    pub(crate) fn known_str<'v>(
+        &mut self,
+        value: &'v Value,
+        span: Span,
+        file: FileId,
+    ) -> Eval<&'v str> {
         match &value.kind {
-            ValueKind::Str(text) => Ok(text.to_string()),
+            ValueKind::Str(text) => Ok(text),
             ValueKind::Deferred(_) => Err(self.deferred_needed(value, span, file, "as a name")),
             _ => Err(self.expected("String", value, span, file)),
         }

@@ -2,13 +2,17 @@
 //! running a module body's statements in dependency order, and collecting resources,
 //! providers, the backend, variables and outputs into the stack.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+use std::fmt;
 use std::rc::Rc;
 
 use super::stack::{Body, Config, Entry, Output, Resource, Variable};
 use super::value::{Origin, ResourceAddress, Value, ValueKind};
-use super::{Eval, Evaluator, Locals, Reported, Scope};
+use super::{
+    ArgumentSchema, Eval, Evaluator, FastMap, Locals, Node, Reported, Scope, ENVIRONMENT_PARAM,
+};
 use crate::diagnostics::{Code, Diagnostic, FileId};
 use crate::program::ItemRef;
 use crate::resolve::graph::statement_order;
@@ -17,55 +21,108 @@ use crate::source::Span;
 use crate::syntax::ast::*;
 
 /// One instantiation of a module: its bindings, the resources it declared, its outputs.
-pub(crate) struct Instance {
+pub(crate) struct Instance<'p> {
+    module: ItemRef,
     /// Prefix of the instance's resource names: empty for the environment's blueprint,
     /// `network` for `let network = vpc { ... }` inside it.
     prefix: String,
-    bindings: RefCell<HashMap<String, Value>>,
-    /// Bindings whose evaluation failed: using them fails quietly, as the failure was
-    /// reported already.
-    failed: RefCell<HashSet<String>>,
-    resources: RefCell<BTreeMap<(bool, String, String), ResourceAddress>>,
+    /// The values of the module's `binding_names`, once bound; `Err` for those whose
+    /// evaluation failed: using them fails quietly, as the failure was reported already.
+    bindings: RefCell<Vec<Option<Eval<Value>>>>,
+    /// The resources declared so far, by data or not and type.
+    resources: RefCell<FastMap<(bool, &'p str), Declared<'p>>>,
     outputs: RefCell<BTreeMap<String, Value>>,
 }
 
-impl Instance {
-    /// `Some(Err)` when the binding exists but failed to evaluate.
-    pub(crate) fn binding(&self, name: &str) -> Option<Eval<Value>> {
-        if self.failed.borrow().contains(name) {
-            return Some(Err(Reported));
-        }
-        self.bindings.borrow().get(name).cloned().map(Ok)
-    }
+/// Resources of one type declared in an instance, by name as written. The address is made
+/// when the resource is first referred to, as many never are.
+type Declared<'p> = BTreeMap<Cow<'p, str>, Option<Rc<ResourceAddress>>>;
 
+impl<'p> Instance<'p> {
     pub(crate) fn resource(
         &self,
         data: bool,
-        type_name: &str,
+        type_name: &'p str,
         name: &str,
-    ) -> Option<ResourceAddress> {
-        self.resources
-            .borrow()
-            .get(&(data, type_name.to_string(), name.to_string()))
-            .cloned()
+    ) -> Option<Rc<ResourceAddress>> {
+        let mut resources = self.resources.borrow_mut();
+        let address = resources.get_mut(&(data, type_name))?.get_mut(name)?;
+        let address = address.get_or_insert_with(|| {
+            Rc::new(ResourceAddress {
+                data,
+                type_name: type_name.to_string(),
+                name: self.address_name(name),
+            })
+        });
+        Some(address.clone())
     }
 
-    pub(crate) fn resource_names(&self, data: bool, type_name: &str) -> Vec<String> {
+    pub(crate) fn resource_names(&self, data: bool, type_name: &'p str) -> Vec<String> {
         self.resources
             .borrow()
-            .keys()
-            .filter(|(is_data, kind, _)| *is_data == data && kind == type_name)
-            .map(|(_, _, name)| name.clone())
-            .collect()
+            .get(&(data, type_name))
+            .map(|named| named.keys().map(|name| name.to_string()).collect())
+            .unwrap_or_default()
     }
 
     fn address_name(&self, name: &str) -> String {
-        let joined = if self.prefix.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}_{name}", self.prefix)
-        };
-        terraform_name(&joined)
+        let mut joined = String::with_capacity(self.prefix.len() + 1 + name.len());
+        if !self.prefix.is_empty() {
+            joined.push_str(&self.prefix);
+            joined.push('_');
+        }
+        joined.push_str(name);
+        terraform_name(joined)
+    }
+}
+
+/// Values given to declared fields or parameters, each with the span to blame; a name
+/// given twice keeps its last value.
+#[derive(Default)]
+pub(crate) struct Given<'a> {
+    values: Vec<(&'a str, Value, Span)>,
+}
+
+impl<'a> Given<'a> {
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        Given {
+            values: Vec::with_capacity(capacity),
+        }
+    }
+
+    pub(crate) fn insert(&mut self, name: &'a str, value: Value, span: Span) {
+        match self.values.iter_mut().find(|(given, ..)| *given == name) {
+            Some(slot) => *slot = (name, value, span),
+            None => self.values.push((name, value, span)),
+        }
+    }
+
+    fn remove(&mut self, name: &str) -> Option<Value> {
+        let at = self.values.iter().position(|(given, ..)| *given == name)?;
+        Some(self.values.swap_remove(at).1)
+    }
+}
+
+impl<'a> FromIterator<(&'a str, Value, Span)> for Given<'a> {
+    fn from_iter<I: IntoIterator<Item = (&'a str, Value, Span)>>(values: I) -> Self {
+        let mut given = Given::default();
+        for (name, value, span) in values {
+            given.insert(name, value, span);
+        }
+        given
+    }
+}
+
+/// What declares the fields being bound, as messages name it: module `vpc`.
+#[derive(Clone, Copy)]
+pub(crate) struct Owner<'a> {
+    pub kind: &'static str,
+    pub name: &'a str,
+}
+
+impl fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} `{}`", self.kind, self.name)
     }
 }
 
@@ -81,52 +138,105 @@ const RESERVED_VARIABLE_NAMES: [&str; 8] = [
     "locals",
 ];
 
+/// The names an instance of a module binds: its parameters, then its top-level `let`s and
+/// variables.
+fn binding_names(decl: &ModuleDecl) -> impl Iterator<Item = &str> {
+    let params = decl.params.iter().map(|param| param.name.name.as_str());
+    params.chain(decl.body.iter().filter_map(|stmt| match &stmt.kind {
+        StmtKind::Let(LetDecl { name, .. }) | StmtKind::Variable(VariableDecl { name, .. }) => {
+            Some(name.name.as_str())
+        }
+        _ => None,
+    }))
+}
+
+/// The bytes of Terraform names, as a table: names are checked for every resource.
+const NAME_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < table.len() {
+        let ch = byte as u8;
+        table[byte] = ch.is_ascii_alphanumeric() || ch == b'_' || ch == b'-';
+        byte += 1;
+    }
+    table
+};
+
 /// A valid Terraform name: letters, digits, `_` and `-`, not starting with a digit.
-fn terraform_name(text: &str) -> String {
-    let mut name: String = text
-        .chars()
-        .map(|ch| {
-            if ch.is_ascii_alphanumeric() || ch == '_' || ch == '-' {
-                ch
-            } else {
-                '_'
-            }
-        })
-        .collect();
+fn terraform_name(mut name: String) -> String {
+    let valid = |ch: char| u8::try_from(ch).is_ok_and(|byte| NAME_BYTES[usize::from(byte)]);
+    if !name.bytes().all(|byte| NAME_BYTES[usize::from(byte)]) {
+        name = name
+            .chars()
+            .map(|ch| if valid(ch) { ch } else { '_' })
+            .collect();
+    }
     if !name.starts_with(|ch: char| ch.is_ascii_alphabetic() || ch == '_') {
         name.insert(0, '_');
     }
     name
 }
 
-impl Evaluator<'_> {
+impl<'p> Evaluator<'p> {
+    /// Where `instance` keeps the binding named as `ident`, if its module binds that
+    /// name; found once per compilation.
+    fn slot(&mut self, instance: &Instance<'p>, ident: &'p Ident) -> Option<usize> {
+        let key = (instance.module, Node(ident));
+        if let Some(slot) = self.facts.slots.get(&key) {
+            return *slot;
+        }
+        let slot = match &self.program.item(instance.module).kind {
+            ItemKind::Module(decl) => binding_names(decl).position(|name| name == ident.name),
+            _ => None,
+        };
+        self.facts.slots.insert(key, slot);
+        slot
+    }
+
+    /// The value `instance` binds to the name written as `ident`, if it has bound it:
+    /// `Some(Err)` when its evaluation failed.
+    pub(crate) fn binding(
+        &mut self,
+        instance: &Instance<'p>,
+        ident: &'p Ident,
+    ) -> Option<Eval<Value>> {
+        let slot = self.slot(instance, ident)?;
+        instance.bindings.borrow()[slot].clone()
+    }
+
+    fn bind(&mut self, instance: &Instance<'p>, ident: &'p Ident, value: Eval<Value>) {
+        if let Some(slot) = self.slot(instance, ident) {
+            instance.bindings.borrow_mut()[slot] = Some(value);
+        }
+    }
+
     /// `Name { ... }`: a record of a declared type, or an instance of a module.
     pub(crate) fn construct(
         &mut self,
-        name: &Ident,
-        fields: &[FieldInit],
+        name: &'p Ident,
+        fields: &'p [FieldInit],
         span: Span,
-        scope: &Scope,
+        scope: &Scope<'p>,
         instance_name: Option<&str>,
     ) -> Eval<Value> {
-        let Some(item_ref) = self.program.lookup(scope.file, &name.name) else {
+        let Some(item_ref) = self.global_name(scope.file, name).item else {
             return Err(self.unknown_name(scope.file, name, "a record type or a module"));
         };
         match &self.program.item(item_ref).kind {
             ItemKind::Type(_) => {
-                let mut values = BTreeMap::new();
+                let mut given = Given::with_capacity(fields.len());
                 for field in fields {
-                    values.insert(field.key.name.clone(), (self.expr(&field.value, scope)?, field.key.span));
+                    given.insert(&field.key.name, self.expr(&field.value, scope)?, field.key.span);
                 }
                 let origin = Origin { file: scope.file, span };
-                self.build_record(item_ref, values, origin, scope.file)
+                self.build_record(item_ref, given, origin, scope.file)
             }
             ItemKind::Module(_) => {
                 let prefix = match &scope.instance {
                     Some(parent) => parent.address_name(instance_name.unwrap_or(&name.name)),
                     None => instance_name.unwrap_or(&name.name).to_string(),
                 };
-                self.instantiate(item_ref, name, fields, span, scope, &[prefix])
+                self.instantiate(item_ref, name, fields, None, span, scope, prefix)
             }
             _ => Err(self.report(
                 Diagnostic::new(
@@ -145,22 +255,32 @@ impl Evaluator<'_> {
     pub(crate) fn build_record(
         &mut self,
         type_ref: ItemRef,
-        mut given: BTreeMap<String, (Value, Span)>,
+        mut given: Given<'_>,
         origin: Origin,
         file: FileId,
     ) -> Eval<Value> {
         let ItemKind::Type(decl) = &self.program.item(type_ref).kind else {
             return Err(Reported);
         };
-        let fields = self.bind_fields(
+        let owner = Owner {
+            kind: "type",
+            name: &decl.name.name,
+        };
+        let values = self.bind_fields(
             &decl.fields,
             &mut given,
-            &format!("type `{}`", decl.name.name),
+            owner,
             origin,
             file,
             type_ref.file,
             None,
         )?;
+        let fields = decl
+            .fields
+            .iter()
+            .map(|field| field.name.name.clone())
+            .zip(values)
+            .collect();
         Ok(Value::new(
             ValueKind::Record {
                 type_name: Some(decl.name.name.as_str().into()),
@@ -171,53 +291,26 @@ impl Evaluator<'_> {
     }
 
     /// Matches given values against declared fields or parameters: unknown ones, missing
-    /// ones, defaults (evaluated in the declaring file), and type conversion.
+    /// ones, defaults (evaluated in the declaring file), and type conversion. Returns the
+    /// values in the declared order; with an `instance`, binds each in it as it goes, as
+    /// later defaults may read earlier parameters.
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn bind_fields(
         &mut self,
-        declared: &[FieldDecl],
-        given: &mut BTreeMap<String, (Value, Span)>,
-        owner: &str,
+        declared: &'p [FieldDecl],
+        given: &mut Given<'_>,
+        owner: Owner<'_>,
         origin: Origin,
         file: FileId,
         declaring_file: FileId,
-        instance: Option<&Rc<Instance>>,
-    ) -> Eval<BTreeMap<String, Value>> {
+        instance: Option<&Rc<Instance<'p>>>,
+    ) -> Eval<Vec<Value>> {
         let mut failed = false;
-        let unknown: Vec<(String, Span)> = given
-            .iter()
-            .filter(|(name, _)| !declared.iter().any(|field| &field.name.name == *name))
-            .map(|(name, (_, span))| (name.clone(), *span))
-            .collect();
-        for (name, span) in unknown {
-            let suggestion = suggest(&name, declared.iter().map(|field| field.name.name.as_str()));
-            let mut diagnostic = Diagnostic::new(
-                Code::UnknownField,
-                file,
-                span,
-                format!("{owner} has no field `{name}`"),
-            );
-            diagnostic = match suggestion {
-                Some(found) => diagnostic
-                    .with_help(format!("did you mean `{found}`?"))
-                    .with_fix(format!("replace with `{found}`"), found),
-                None => diagnostic.with_note(format!(
-                    "its fields are: {}",
-                    declared
-                        .iter()
-                        .map(|f| f.name.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            };
-            self.report(diagnostic);
-            failed = true;
-        }
-        let mut values = BTreeMap::new();
+        let mut values = Vec::with_capacity(declared.len());
         let mut missing = Vec::new();
         for field in declared {
             let value = match given.remove(&field.name.name) {
-                Some((value, _)) => value,
+                Some(value) => value,
                 None => match &field.default {
                     Some(default) => {
                         let scope = Scope {
@@ -243,15 +336,38 @@ impl Evaluator<'_> {
             match self.conform(value, &field.ty, declaring_file) {
                 Ok(value) => {
                     if let Some(instance) = instance {
-                        instance
-                            .bindings
-                            .borrow_mut()
-                            .insert(field.name.name.clone(), value.clone());
+                        self.bind(instance, &field.name, Ok(value.clone()));
                     }
-                    values.insert(field.name.name.clone(), value);
+                    values.push(value);
                 }
                 Err(_) => failed = true,
             }
+        }
+        // What is left was given but not declared.
+        given.values.sort_unstable_by_key(|(name, ..)| *name);
+        for (name, _, span) in &given.values {
+            let suggestion = suggest(name, declared.iter().map(|field| field.name.name.as_str()));
+            let mut diagnostic = Diagnostic::new(
+                Code::UnknownField,
+                file,
+                *span,
+                format!("{owner} has no field `{name}`"),
+            );
+            diagnostic = match suggestion {
+                Some(found) => diagnostic
+                    .with_help(format!("did you mean `{found}`?"))
+                    .with_fix(format!("replace with `{found}`"), found),
+                None => diagnostic.with_note(format!(
+                    "its fields are: {}",
+                    declared
+                        .iter()
+                        .map(|f| f.name.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
+            self.report(diagnostic);
+            failed = true;
         }
         if !missing.is_empty() {
             let names: Vec<String> = missing
@@ -294,15 +410,19 @@ impl Evaluator<'_> {
         }
     }
 
-    /// Instantiates a module and runs its body. `path` holds the instance's prefix.
+    /// Instantiates a module and runs its body. `environment`: the name of the
+    /// environment, given to a blueprint's `environment` parameter when `fields` does not
+    /// set it; `prefix`: the prefix of the instance's resource names.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn instantiate(
         &mut self,
         module_ref: ItemRef,
-        name: &Ident,
-        fields: &[FieldInit],
+        name: &'p Ident,
+        fields: &'p [FieldInit],
+        environment: Option<&'p Ident>,
         body_span: Span,
-        caller: &Scope,
-        path: &[String],
+        caller: &Scope<'p>,
+        prefix: String,
     ) -> Eval<Value> {
         let ItemKind::Module(decl) = &self.program.item(module_ref).kind else {
             return Err(self.report(
@@ -319,57 +439,81 @@ impl Evaluator<'_> {
         };
         self.step(caller.file, name.span)?;
         self.depth += 1;
-        let result = self.run_module(module_ref, decl, fields, body_span, caller, path);
+        let origin = Origin {
+            file: caller.file,
+            span: body_span,
+        };
+        let result = self
+            .arguments(fields, environment, caller)
+            .and_then(|given| self.run_module(module_ref, decl, given, origin, prefix));
         self.depth -= 1;
         result
+    }
+
+    /// The values of a module's arguments, each with the span of its name.
+    fn arguments(
+        &mut self,
+        fields: &'p [FieldInit],
+        environment: Option<&'p Ident>,
+        caller: &Scope<'p>,
+    ) -> Eval<Given<'p>> {
+        let mut given = Given::with_capacity(fields.len() + 1);
+        let mut failed = false;
+        for field in fields {
+            match self.expr(&field.value, caller) {
+                Ok(value) => given.insert(&field.key.name, value, field.key.span),
+                Err(_) => failed = true,
+            }
+        }
+        if let Some(environment) = environment {
+            // As if the environment had written `environment = "NAME"`: one step.
+            match self.step(caller.file, environment.span) {
+                Ok(()) => {
+                    let origin = Origin {
+                        file: caller.file,
+                        span: environment.span,
+                    };
+                    let value = Value::string(environment.name.as_str(), origin);
+                    given.insert(ENVIRONMENT_PARAM, value, environment.span);
+                }
+                Err(_) => failed = true,
+            }
+        }
+        if failed {
+            Err(Reported)
+        } else {
+            Ok(given)
+        }
     }
 
     fn run_module(
         &mut self,
         module_ref: ItemRef,
-        decl: &ModuleDecl,
-        fields: &[FieldInit],
-        body_span: Span,
-        caller: &Scope,
-        path: &[String],
+        decl: &'p ModuleDecl,
+        mut given: Given<'p>,
+        origin: Origin,
+        prefix: String,
     ) -> Eval<Value> {
-        let mut given = BTreeMap::new();
-        let mut failed = false;
-        for field in fields {
-            match self.expr(&field.value, caller) {
-                Ok(value) => {
-                    given.insert(field.key.name.clone(), (value, field.key.span));
-                }
-                Err(_) => failed = true,
-            }
-        }
         let instance = Rc::new(Instance {
-            prefix: path.join("_"),
-            bindings: RefCell::default(),
-            failed: RefCell::default(),
+            module: module_ref,
+            prefix,
+            bindings: RefCell::new(vec![None; binding_names(decl).count()]),
             resources: RefCell::default(),
             outputs: RefCell::default(),
         });
-        let origin = Origin {
-            file: caller.file,
-            span: body_span,
+        let owner = Owner {
+            kind: "module",
+            name: &decl.name.name,
         };
-        if failed {
-            return Err(Reported);
-        }
-        let owner = format!("module `{}`", decl.name.name);
-        let bound = self.bind_fields(
+        self.bind_fields(
             &decl.params,
             &mut given,
-            &owner,
+            owner,
             origin,
-            caller.file,
+            origin.file,
             module_ref.file,
             Some(&instance),
-        );
-        if bound.is_err() {
-            return Err(Reported);
-        }
+        )?;
         let scope = Scope {
             file: module_ref.file,
             locals: Locals::default(),
@@ -377,7 +521,7 @@ impl Evaluator<'_> {
         };
         let schema = self.schema;
         let order = self
-            .orders
+            .facts
             .orders
             .entry(module_ref)
             .or_insert_with(|| {
@@ -394,14 +538,14 @@ impl Evaluator<'_> {
                 if let StmtKind::Let(LetDecl { name, .. })
                 | StmtKind::Variable(VariableDecl { name, .. }) = &stmt.kind
                 {
-                    instance.failed.borrow_mut().insert(name.name.clone());
+                    self.bind(&instance, name, Err(Reported));
                 }
             }
         }
         if failed {
             return Err(Reported);
         }
-        let outputs = instance.outputs.borrow().clone();
+        let outputs = std::mem::take(&mut *instance.outputs.borrow_mut());
         Ok(Value::new(
             ValueKind::Module {
                 module: decl.name.name.as_str().into(),
@@ -413,7 +557,7 @@ impl Evaluator<'_> {
 
     /// Runs one statement. At module level (`top`), `let`s bind in the instance;
     /// inside `for` and `if` bodies they bind locally, returned as the new scope.
-    fn stmt(&mut self, stmt: &Stmt, scope: &Scope, top: bool) -> Eval<Scope> {
+    fn stmt(&mut self, stmt: &'p Stmt, scope: &Scope<'p>, top: bool) -> Eval<Scope<'p>> {
         let instance = scope.instance.clone().ok_or(Reported)?;
         match &stmt.kind {
             StmtKind::Let(decl) => {
@@ -428,20 +572,17 @@ impl Evaluator<'_> {
                     None => value,
                 };
                 if top {
-                    instance
-                        .bindings
-                        .borrow_mut()
-                        .insert(decl.name.name.clone(), value);
+                    self.bind(&instance, &decl.name, Ok(value));
                     return Ok(scope.clone());
                 }
                 let mut inner = scope.clone();
                 inner.locals = inner.locals.with(&decl.name.name, value);
                 return Ok(inner);
             }
-            StmtKind::Resource(decl) => self.resource(decl, false, stmt, scope, &instance)?,
-            StmtKind::Data(decl) => self.resource(decl, true, stmt, scope, &instance)?,
+            StmtKind::Resource(decl) => self.resource(decl, false, scope, &instance)?,
+            StmtKind::Data(decl) => self.resource(decl, true, scope, &instance)?,
             StmtKind::Provider(config) | StmtKind::Backend(config) => {
-                let body = self.body(&config.body, scope, None)?;
+                let body = self.body(&config.body.entries, scope, None, false)?;
                 let config_value = Config {
                     name: config.name.name.clone(),
                     body,
@@ -557,10 +698,7 @@ impl Evaluator<'_> {
                     Value::deferred(expression, origin)
                 };
                 if top {
-                    instance
-                        .bindings
-                        .borrow_mut()
-                        .insert(variable.name.name.clone(), value);
+                    self.bind(&instance, &variable.name, Ok(value));
                 } else {
                     let mut inner = scope.clone();
                     inner.locals = inner.locals.with(&variable.name.name, value);
@@ -572,7 +710,7 @@ impl Evaluator<'_> {
     }
 
     /// The statements of a `for` or `if` body, in order, each seeing the `let`s before it.
-    fn block_of_statements(&mut self, body: &[Stmt], mut scope: Scope) -> Eval<()> {
+    fn block_of_statements(&mut self, body: &'p [Stmt], mut scope: Scope<'p>) -> Eval<()> {
         let mut failed = false;
         for stmt in body {
             match self.stmt(stmt, &scope, false) {
@@ -587,7 +725,7 @@ impl Evaluator<'_> {
         }
     }
 
-    fn assert(&mut self, assert: &AssertStmt, span: Span, scope: &Scope) -> Eval<()> {
+    fn assert(&mut self, assert: &'p AssertStmt, span: Span, scope: &Scope<'p>) -> Eval<()> {
         let condition = self.expr(&assert.condition, scope)?;
         if self.known_bool(&condition, assert.condition.span, scope.file)? {
             return Ok(());
@@ -613,17 +751,16 @@ impl Evaluator<'_> {
 
     fn resource(
         &mut self,
-        decl: &ResourceDecl,
+        decl: &'p ResourceDecl,
         data: bool,
-        stmt: &Stmt,
-        scope: &Scope,
-        instance: &Rc<Instance>,
+        scope: &Scope<'p>,
+        instance: &Instance<'p>,
     ) -> Eval<()> {
         let local_name = match &decl.name {
-            ResourceName::Plain(ident) => ident.name.clone(),
+            ResourceName::Plain(ident) => Cow::Borrowed(ident.name.as_str()),
             ResourceName::Template(expr) => {
                 let value = self.expr(expr, scope)?;
-                self.known_string(&value, expr.span, scope.file)?
+                Cow::Owned(self.known_str(&value, expr.span, scope.file)?.to_owned())
             }
         };
         let address = ResourceAddress {
@@ -635,7 +772,6 @@ impl Evaluator<'_> {
             file: scope.file,
             span: decl.name.span(),
         };
-        let key = (data, decl.type_name.name.clone(), local_name.clone());
         if let Some(previous) = self
             .stack
             .as_ref()
@@ -665,21 +801,26 @@ impl Evaluator<'_> {
             };
             return Err(self.report(diagnostic));
         }
-        instance.resources.borrow_mut().insert(key, address.clone());
-        let schema = if data {
-            self.schema.data_source(&decl.type_name.name)
-        } else {
-            self.schema.resource(&decl.type_name.name)
-        };
+        instance
+            .resources
+            .borrow_mut()
+            .entry((data, decl.type_name.name.as_str()))
+            .or_default()
+            .insert(local_name, None);
+        let schema = self.resource_schema(data, &decl.type_name.name);
         let mut lifecycle = None;
         let mut depends_on = Vec::new();
-        let mut entries = Vec::new();
-        for entry in &decl.body.entries {
+        for entry in decl
+            .body
+            .entries
+            .iter()
+            .filter(|entry| is_meta_argument(entry))
+        {
             match entry {
-                BlockEntry::Block { name, body } if name.name == "lifecycle" => {
-                    lifecycle = Some(self.body(body, scope, None)?);
+                BlockEntry::Block { body, .. } => {
+                    lifecycle = Some(self.body(&body.entries, scope, None, false)?);
                 }
-                BlockEntry::Attribute { name, value } if name.name == "depends_on" => {
+                BlockEntry::Attribute { value, .. } => {
                     let list = self.expr(value, scope)?;
                     for item in list.as_list().unwrap_or_default() {
                         match &item.kind {
@@ -695,18 +836,9 @@ impl Evaluator<'_> {
                         }
                     }
                 }
-                other => entries.push(other.clone()),
             }
         }
-        let body = self.body(
-            &Block {
-                entries,
-                span: decl.body.span,
-            },
-            scope,
-            schema,
-        )?;
-        let _ = stmt;
+        let body = self.body(&decl.body.entries, scope, schema, true)?;
         if let Some(stack) = self.stack.as_mut() {
             stack.resources.insert(
                 address.clone(),
@@ -722,11 +854,22 @@ impl Evaluator<'_> {
         Ok(())
     }
 
-    /// Evaluates the arguments and nested blocks of a resource, provider or backend.
-    fn body(&mut self, block: &Block, scope: &Scope, schema: Option<&BlockSchema>) -> Eval<Body> {
+    /// Evaluates the arguments and nested blocks of a resource (`resource`: leaving out
+    /// its meta-arguments), provider or backend.
+    fn body(
+        &mut self,
+        entries: &'p [BlockEntry],
+        scope: &Scope<'p>,
+        schema: Option<&'p BlockSchema>,
+        resource: bool,
+    ) -> Eval<Body> {
         let mut body = Body::default();
         let mut failed = false;
-        for entry in &block.entries {
+        for entry in entries {
+            if resource && is_meta_argument(entry) {
+                continue;
+            }
+            let argument = self.argument_schema(entry, schema);
             match entry {
                 BlockEntry::Attribute { name, value } => {
                     let Ok(value) = self.expr(value, scope) else {
@@ -736,9 +879,8 @@ impl Evaluator<'_> {
                     if matches!(value.kind, ValueKind::Null) {
                         continue;
                     }
-                    let nested = schema.and_then(|schema| schema.block(&name.name));
-                    let entry = match nested {
-                        Some(nested) => {
+                    let entry = match argument {
+                        ArgumentSchema::Block(nested) => {
                             match self.value_as_blocks(&value, &nested.block, name, scope.file) {
                                 Ok(blocks) => Entry::Blocks(blocks),
                                 Err(_) => {
@@ -747,41 +889,42 @@ impl Evaluator<'_> {
                                 }
                             }
                         }
-                        None => {
-                            let attribute = schema.and_then(|schema| schema.attribute(&name.name));
-                            if let Some(attribute) = attribute.filter(|a| !fits(&value, &a.ty)) {
-                                self.report(
-                                    Diagnostic::new(
-                                        Code::TypeMismatch,
-                                        value.origin.file,
-                                        value.origin.span,
-                                        format!(
-                                            "`{}` takes {}, but it is given {}",
-                                            name.name,
-                                            attribute.ty,
-                                            value.type_name()
-                                        ),
-                                    )
-                                    .with_label(format!("this is {}", value.type_name()))
-                                    .with_secondary(
-                                        scope.file,
-                                        name.span,
-                                        format!("{} is required here", attribute.ty),
+                        ArgumentSchema::Attribute(attribute) if !fits(&value, &attribute.ty) => {
+                            self.report(
+                                Diagnostic::new(
+                                    Code::TypeMismatch,
+                                    value.origin.file,
+                                    value.origin.span,
+                                    format!(
+                                        "`{}` takes {}, but it is given {}",
+                                        name.name,
+                                        attribute.ty,
+                                        value.type_name()
                                     ),
-                                );
-                                failed = true;
-                                continue;
-                            }
+                                )
+                                .with_label(format!("this is {}", value.type_name()))
+                                .with_secondary(
+                                    scope.file,
+                                    name.span,
+                                    format!("{} is required here", attribute.ty),
+                                ),
+                            );
+                            failed = true;
+                            continue;
+                        }
+                        ArgumentSchema::Attribute(_) | ArgumentSchema::Unknown => {
                             Entry::Value(value)
                         }
                     };
                     body.entries.insert(name.name.clone(), entry);
                 }
                 BlockEntry::Block { name, body: nested } => {
-                    let nested_schema = schema
-                        .and_then(|schema| schema.block(&name.name))
-                        .map(|b| &b.block);
-                    let Ok(nested_body) = self.body(nested, scope, nested_schema) else {
+                    let nested_schema = match argument {
+                        ArgumentSchema::Block(nested) => Some(&nested.block),
+                        _ => None,
+                    };
+                    let Ok(nested_body) = self.body(&nested.entries, scope, nested_schema, false)
+                    else {
                         failed = true;
                         continue;
                     };
@@ -855,6 +998,15 @@ impl Evaluator<'_> {
             blocks.push(body);
         }
         Ok(blocks)
+    }
+}
+
+/// `lifecycle { ... }` and `depends_on = [...]`: Terraform's meta-arguments of a
+/// resource, kept apart from its arguments.
+fn is_meta_argument(entry: &BlockEntry) -> bool {
+    match entry {
+        BlockEntry::Block { name, .. } => name.name == "lifecycle",
+        BlockEntry::Attribute { name, .. } => name.name == "depends_on",
     }
 }
 
