@@ -57,12 +57,12 @@ pub fn compile(
     let mut root_stacks = Vec::new();
     // Evaluation would only repeat what the checks found, less clearly.
     if !diagnostics.iter().any(Diagnostic::is_error) {
-        let mut orders = EvalCache::default();
+        let mut cache = EvalCache::default();
         for (item_ref, item) in program.all_items() {
             if !matches!(item.kind, ItemKind::Env(_)) || program.file(item_ref.file).is_stdlib {
                 continue;
             }
-            let (stack, found) = evaluate_env(&program, options.schema, &mut orders, item_ref);
+            let (stack, found) = evaluate_env(&program, options.schema, &mut cache, item_ref);
             diagnostics.extend(found);
             if let Some(stack) = stack {
                 if program.roots.contains(&item_ref.file) {

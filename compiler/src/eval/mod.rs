@@ -48,12 +48,12 @@ pub type Eval<T> = Result<T, Reported>;
 pub fn evaluate_env<'p>(
     program: &'p Program,
     schema: &'p ProviderSchema,
-    orders: &mut EvalCache<'p>,
+    cache: &mut EvalCache<'p>,
     env: ItemRef,
 ) -> (Option<Stack>, Vec<Diagnostic>) {
-    let mut evaluator = Evaluator::new(program, schema, std::mem::take(orders));
+    let mut evaluator = Evaluator::new(program, schema, std::mem::take(cache));
     let stack = evaluator.env(env).ok();
-    *orders = evaluator.facts;
+    *cache = evaluator.facts;
     (stack, evaluator.diagnostics)
 }
 
