@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+use codespan_reporting::term::termcolor::{BufferWriter, ColorChoice};
 
 use ragc::compile::{compile, Compilation, Options};
 use ragc::diagnostics::{render, Code, Diagnostic};
@@ -232,8 +232,12 @@ fn report(compilation: &Compilation, args: &CompileArgs) {
                 }
                 ColorWhen::Auto => ColorChoice::Never,
             };
-            let mut stderr = StandardStream::stderr(choice);
-            let _ = render::to_terminal(&mut stderr, &compilation.program, diagnostics);
+            // Rendered into one buffer and written at once: codespan-reporting writes
+            // each piece of a diagnostic separately, hundreds of system calls unbuffered.
+            let stderr = BufferWriter::stderr(choice);
+            let mut buffer = stderr.buffer();
+            let _ = render::to_terminal(&mut buffer, &compilation.program, diagnostics);
+            let _ = stderr.print(&buffer);
         }
     }
 }
