@@ -4,7 +4,8 @@
 
 mod output;
 
-use std::io::IsTerminal;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -150,7 +151,23 @@ fn run_compile(args: &CompileArgs, out: Option<Option<PathBuf>>) -> ExitCode {
         emit: out.is_some(),
     };
     let compilation = compile(&sources, &options, &roots);
-    report(&compilation, args);
+    let code = conclude(&compilation, args, out, started);
+    // The process ends here: freeing the compilation's many small allocations would take
+    // a tenth of a large build, for memory the system takes back anyway.
+    std::mem::forget(compilation);
+    std::mem::forget(sources);
+    code
+}
+
+/// Reports the diagnostics and, when there is no error, writes the stacks (`build`) or
+/// says what was checked (`check`).
+fn conclude(
+    compilation: &Compilation,
+    args: &CompileArgs,
+    out: Option<Option<PathBuf>>,
+    started: Instant,
+) -> ExitCode {
+    report(compilation, args);
     if compilation.has_errors() {
         let errors = compilation
             .diagnostics
@@ -167,18 +184,20 @@ fn run_compile(args: &CompileArgs, out: Option<Option<PathBuf>>) -> ExitCode {
         if compilation.stacks.is_empty() {
             eprintln!("checked: no errors; the files declare no environment");
         }
-        for stack in &compilation.stacks {
-            eprintln!(
-                "checked {} ({} resources)",
+        let lines = compilation.stacks.iter().map(|stack| {
+            format!(
+                "checked {} ({} resources)\n",
                 stack.name, stack.resource_count
-            );
-        }
+            )
+        });
+        print_to_stderr(&lines.collect::<String>());
         return ExitCode::SUCCESS;
     };
     if compilation.stacks.is_empty() {
         return usage_error("the files declare no environment (`env NAME = MODULE { ... }`)");
     }
     let several = compilation.stacks.len() > 1;
+    let mut summary = String::new();
     for stack in &compilation.stacks {
         let dir = match (&out, several) {
             (Some(dir), true) => dir.join(&stack.name),
@@ -186,16 +205,25 @@ fn run_compile(args: &CompileArgs, out: Option<Option<PathBuf>>) -> ExitCode {
             (None, _) => Path::new("build").join(&stack.name),
         };
         if let Err(error) = output::write_stack(&dir, &stack.files) {
+            print_to_stderr(&summary);
             return usage_error(&format!("cannot write `{}`: {error}", dir.display()));
         }
-        eprintln!(
+        let _ = writeln!(
+            summary,
             "wrote {} ({} resources) in {:.1} ms",
             dir.display(),
             stack.resource_count,
             started.elapsed().as_secs_f64() * 1000.0
         );
     }
+    print_to_stderr(&summary);
     ExitCode::SUCCESS
+}
+
+/// Writes `text` to the standard error with one system call: `eprintln!` writes each
+/// piece of its format separately, as standard error is not buffered.
+fn print_to_stderr(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// The embedded schema, or the user's, kept for the whole (short) life of the process.
