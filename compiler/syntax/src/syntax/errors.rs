@@ -10,7 +10,6 @@ use crate::source::Span;
 pub(super) fn describe_pest_error(
     file: FileId,
     chunk: &str,
-    base: usize,
     error: &pest::error::Error<Rule>,
 ) -> Diagnostic {
     let at = match error.location {
@@ -29,7 +28,7 @@ pub(super) fn describe_pest_error(
         Some((next, _)) => at + next,
         None => chunk.len(),
     };
-    let span = Span::new(base + at, base + end);
+    let span = Span::new(at, end);
     let word: String = chunk[at..]
         .chars()
         .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
@@ -69,7 +68,7 @@ pub(super) fn describe_pest_error(
         if let Some((open, bracket)) = unclosed_bracket(&chunk[..at]) {
             diagnostic = diagnostic.with_secondary(
                 file,
-                Span::new(base + open, base + open + 1),
+                Span::new(open, open + 1),
                 format!("this `{bracket}` is never closed"),
             );
         }
@@ -107,8 +106,8 @@ fn unclosed_bracket(text: &str) -> Option<(usize, char)> {
 fn describe_expected(rules: &[Rule]) -> String {
     let mut words: Vec<&str> = rules
         .iter()
-        .map(|rule| rule_words(*rule))
-        .filter(|words| !words.is_empty())
+        .flat_map(|rule| rule_words(*rule))
+        .copied()
         .collect();
     words.sort_unstable();
     words.dedup();
@@ -119,20 +118,26 @@ fn describe_expected(rules: &[Rule]) -> String {
     }
 }
 
-fn rule_words(rule: Rule) -> &'static str {
+/// What a rule stands for, in the words of an "expected ..." message; a rule that reads
+/// one of several tokens stands for each of them.
+fn rule_words(rule: Rule) -> &'static [&'static str] {
     match rule {
-        Rule::EOI => "end of file",
-        Rule::ident | Rule::named | Rule::attr_name | Rule::type_name => "a name",
-        Rule::string | Rule::text | Rule::escape => "a string",
+        Rule::EOI => &["end of file"],
+        Rule::ident
+        | Rule::name
+        | Rule::named
+        | Rule::if_named
+        | Rule::attr_name => &["a name"],
+        Rule::string | Rule::text | Rule::escape => &["a string"],
         // A doc comment may start almost anything; naming it would hide what is missing.
-        Rule::doc | Rule::docs => "",
+        Rule::doc => &[],
         Rule::import
         | Rule::let_decl
         | Rule::fn_decl
         | Rule::enum_decl
         | Rule::type_decl
         | Rule::module_decl
-        | Rule::env_decl => "a declaration (`import`, `let`, `fn`, `enum`, `type`, `module`, `env`)",
+        | Rule::env_decl => &["a declaration (`import`, `let`, `fn`, `enum`, `type`, `module`, `env`)"],
         Rule::stmt
         | Rule::resource_decl
         | Rule::data_decl
@@ -142,25 +147,21 @@ fn rule_words(rule: Rule) -> &'static str {
         | Rule::if_stmt
         | Rule::assert_stmt
         | Rule::output_decl
-        | Rule::variable_decl => "a statement (`let`, `resource`, `data`, `provider`, `backend`, `for`, `if`, `assert`, `output`, `variable`)",
-        Rule::type_expr | Rule::optional_mark => "a type",
-        Rule::param => "a parameter",
-        Rule::field_decl | Rule::field_init | Rule::field_key => "a field",
-        Rule::variant => "an enum variant",
-        Rule::block_body | Rule::record_body => "`{`",
-        Rule::nested_block | Rule::attribute => "an argument or a nested block",
-        Rule::resource_name => "a resource name",
-        Rule::or_op | Rule::and_op | Rule::cmp_op | Rule::add_op | Rule::mul_op | Rule::range_op => {
-            "an operator"
-        }
-        Rule::unit => "a unit (`vcpu`, `MB`, `GB`, `MiB`, `GiB`, `days`, `%`)",
-        Rule::match_arm | Rule::pattern | Rule::wildcard => "a match arm (`variant => value`)",
-        Rule::argument => "an argument",
-        Rule::call_args => "`(`",
-        Rule::construct_body => "`{`",
-        Rule::field_access => "`.`",
-        Rule::index_access => "`[`",
-        _ => "an expression",
+        | Rule::variable_decl => &["a statement (`let`, `resource`, `data`, `provider`, `backend`, `for`, `if`, `assert`, `output`, `variable`)"],
+        Rule::type_expr | Rule::optional_mark => &["a type"],
+        Rule::param => &["a parameter"],
+        Rule::field_decl | Rule::field_init | Rule::field_key => &["a field"],
+        Rule::variant => &["an enum variant"],
+        Rule::block_body | Rule::record_body => &["`{`"],
+        Rule::block_entry => &["an argument or a nested block"],
+        Rule::resource_name => &["a resource name"],
+        Rule::infix_op => &["an operator"],
+        Rule::unit => &["a unit (`vcpu`, `MB`, `GB`, `MiB`, `GiB`, `days`, `%`)"],
+        Rule::match_arm | Rule::pattern | Rule::wildcard => &["a match arm (`variant => value`)"],
+        Rule::argument => &["an argument"],
+        Rule::suffix => &["`(`", "`{`"],
+        Rule::postfix => &["`.`", "`[`"],
+        _ => &["an expression"],
     }
 }
 

@@ -59,7 +59,7 @@ pub struct ParsedItem {
 /// sits in its file.
 pub fn parse_item(file: FileId, chunk: &str) -> ParsedItem {
     let mut diagnostics = Vec::new();
-    let item = parser::parse_chunk(file, chunk, 0, &mut diagnostics);
+    let item = parser::parse_chunk(file, chunk, &mut diagnostics);
     let broken_name = if item.is_none() {
         split::declared_name(chunk)
     } else {

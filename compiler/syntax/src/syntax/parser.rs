@@ -12,18 +12,16 @@ use crate::source::Span;
 #[grammar = "syntax/rag.pest"]
 pub(super) struct RagParser;
 
-/// Parses one chunk that starts at byte `base` of the file.
+/// Parses one item chunk, with spans counted from its first byte.
 pub(super) fn parse_chunk(
     file: FileId,
     chunk: &str,
-    base: usize,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<Item> {
     match RagParser::parse(Rule::chunk, chunk) {
         Ok(mut pairs) => {
             let chunk_pair = pairs.next()?;
             let builder = Builder {
-                base,
                 file,
                 diagnostics,
                 depth: 0,
@@ -32,7 +30,7 @@ pub(super) fn parse_chunk(
             builder.chunk(chunk_pair)
         }
         Err(error) => {
-            diagnostics.push(describe_pest_error(file, chunk, base, &error));
+            diagnostics.push(describe_pest_error(file, chunk, &error));
             None
         }
     }
@@ -43,7 +41,6 @@ pub(super) fn parse_chunk(
 const MAX_NESTING: usize = 200;
 
 struct Builder<'d> {
-    base: usize,
     file: FileId,
     diagnostics: &'d mut Vec<Diagnostic>,
     depth: usize,
@@ -61,21 +58,22 @@ fn next<'i>(pairs: &mut Pairs<'i, Rule>) -> Pair<'i, Rule> {
 impl Builder<'_> {
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let span = pair.as_span();
-        Span::new(span.start() + self.base, span.end() + self.base)
+        Span::new(span.start(), span.end())
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
+        let span = pair.as_span();
         Ident {
-            span: self.span(&pair),
-            name: pair.as_str().to_string(),
+            span: Span::new(span.start(), span.end()),
+            name: span.as_str().to_string(),
         }
     }
 
     fn chunk(mut self, pair: Pair<'_, Rule>) -> Option<Item> {
-        let mut inner = pair.into_inner();
-        let docs = inner.next().filter(|pair| pair.as_rule() == Rule::docs)?;
-        let doc = doc_text(docs);
-        let item = next(&mut inner);
+        let (doc, item) = doc_text(&mut pair.into_inner());
+        if item.as_rule() == Rule::EOI {
+            return None;
+        }
         let span = self.span(&item);
         let kind = match item.as_rule() {
             Rule::import => {
@@ -108,11 +106,10 @@ impl Builder<'_> {
                 let name = self.ident(next(&mut inner));
                 let variants = inner
                     .map(|variant| {
-                        let mut parts = variant.into_inner();
-                        let doc = doc_text(next(&mut parts));
+                        let (doc, name) = doc_text(&mut variant.into_inner());
                         Variant {
                             doc,
-                            name: self.ident(next(&mut parts)),
+                            name: self.ident(name),
                         }
                     })
                     .collect();
@@ -174,8 +171,8 @@ impl Builder<'_> {
 
     fn field_decl(&mut self, pair: Pair<'_, Rule>) -> FieldDecl {
         let mut inner = pair.into_inner();
-        let doc = doc_text(next(&mut inner));
-        let name = self.ident(next(&mut inner));
+        let (doc, name) = doc_text(&mut inner);
+        let name = self.ident(name);
         let ty = self.type_expr(next(&mut inner));
         let default = inner.next().map(|expr| self.expr(expr));
         FieldDecl {
@@ -208,9 +205,7 @@ impl Builder<'_> {
 
     fn stmt(&mut self, pair: Pair<'_, Rule>) -> Stmt {
         let span = self.span(&pair);
-        let mut inner = pair.into_inner();
-        let doc = doc_text(next(&mut inner));
-        let stmt = next(&mut inner);
+        let (doc, stmt) = doc_text(&mut pair.into_inner());
         let kind = match stmt.as_rule() {
             Rule::let_decl => StmtKind::Let(self.let_decl(stmt)),
             Rule::resource_decl => StmtKind::Resource(self.resource_decl(stmt)),
@@ -297,18 +292,18 @@ impl Builder<'_> {
         let entries = pair
             .into_inner()
             .map(|entry| {
-                let rule = entry.as_rule();
                 let mut parts = entry.into_inner();
                 let name = self.ident(next(&mut parts));
-                if rule == Rule::nested_block {
+                let body = next(&mut parts);
+                if body.as_rule() == Rule::block_body {
                     BlockEntry::Block {
                         name,
-                        body: self.block(next(&mut parts)),
+                        body: self.block(body),
                     }
                 } else {
                     BlockEntry::Attribute {
                         name,
-                        value: self.expr(next(&mut parts)),
+                        value: self.expr(body),
                     }
                 }
             })
@@ -320,8 +315,8 @@ impl Builder<'_> {
         pair.into_inner()
             .map(|field| {
                 let mut parts = field.into_inner();
-                let doc = doc_text(next(&mut parts));
-                let key_pair = next(&mut next(&mut parts).into_inner());
+                let (doc, key_pair) = doc_text(&mut parts);
+                let key_pair = next(&mut key_pair.into_inner());
                 let key = match key_pair.as_rule() {
                     Rule::string => {
                         let span = self.span(&key_pair);
@@ -399,17 +394,40 @@ impl Builder<'_> {
 
     fn expr(&mut self, pair: Pair<'_, Rule>) -> Expr {
         let span = self.span(&pair);
-        // Operator chains, prefix operators and `.field` chains build nested trees.
-        let width = match pair.as_rule() {
-            Rule::expr => pair.clone().into_inner().count() / 2,
-            Rule::operand | Rule::postfix_expr => pair.clone().into_inner().count() - 1,
-            _ => 0,
-        };
+        match pair.as_rule() {
+            Rule::expr => {
+                let mut inner = pair.into_inner();
+                // Operands and operators alternate; each operator nests one level.
+                let width = inner.len() / 2;
+                self.nested(span, width, |builder| {
+                    let first = builder.expr(next(&mut inner));
+                    if width == 0 {
+                        return first;
+                    }
+                    let mut rest = Vec::with_capacity(width);
+                    while let Some(operator) = inner.next() {
+                        let operand = builder.expr(next(&mut inner));
+                        rest.push((infix(operator.as_str()), operand));
+                    }
+                    climb(first, &mut rest.into_iter().peekable(), 0)
+                })
+            }
+            Rule::operand => self.operand(pair, span),
+            _ => self.nested(span, 0, |builder| Expr {
+                kind: builder.primary(pair),
+                span,
+            }),
+        }
+    }
+
+    /// Builds one level deeper, or reports an expression nested too deeply when `width`
+    /// more levels (operators, prefixes or suffixes in a row) would pass `MAX_NESTING`.
+    fn nested(&mut self, span: Span, width: usize, build: impl FnOnce(&mut Self) -> Expr) -> Expr {
         if self.depth + width > MAX_NESTING {
             return self.nested_too_deeply(span);
         }
         self.depth += 1;
-        let expr = self.expr_at_depth(pair, span);
+        let expr = build(self);
         self.depth -= 1;
         expr
     }
@@ -434,91 +452,123 @@ impl Builder<'_> {
         }
     }
 
-    fn expr_at_depth(&mut self, pair: Pair<'_, Rule>, span: Span) -> Expr {
-        match pair.as_rule() {
-            Rule::expr => {
-                let mut operands = Vec::new();
-                let mut operators = Vec::new();
-                for part in pair.into_inner() {
-                    match part.as_rule() {
-                        Rule::operand => operands.push(self.expr(part)),
-                        _ => operators.push(infix(part.as_str())),
-                    }
-                }
-                let mut operands = operands.into_iter();
-                let first = operands.next().unwrap_or(Expr {
-                    kind: ExprKind::Null,
+    /// Prefix operators, then a primary with its `.field` and `[index]` suffixes (in a
+    /// `postfix_expr` after prefixes, in the `named` pair after a name). The prefixes, the
+    /// suffixed primary and the primary count as three levels of nesting.
+    fn operand(&mut self, pair: Pair<'_, Rule>, span: Span) -> Expr {
+        let mut inner = pair.into_inner();
+        let mut prefixes = Vec::new();
+        let mut primary = next(&mut inner);
+        while primary.as_rule() == Rule::unary_op {
+            prefixes.push((primary.as_str() == "!", self.span(&primary)));
+            primary = next(&mut inner);
+        }
+        // Without prefixes, the suffixed primary is the operand.
+        let mut suffixed = span;
+        if primary.as_rule() == Rule::postfix_expr {
+            suffixed = self.span(&primary);
+            inner = primary.into_inner();
+            primary = next(&mut inner);
+        }
+        self.nested(span, prefixes.len(), |builder| {
+            let mut expr = match primary.as_rule() {
+                Rule::named | Rule::if_named => builder.named(primary, suffixed),
+                _ => builder.nested(suffixed, inner.len(), |builder| {
+                    let expr = builder.expr(primary);
+                    builder.postfixes(expr, inner, suffixed)
+                }),
+            };
+            for (is_not, op_span) in prefixes.into_iter().rev() {
+                let span = op_span.to(expr.span);
+                expr = Expr {
+                    kind: ExprKind::Unary {
+                        op: if is_not { UnaryOp::Not } else { UnaryOp::Neg },
+                        operand: Box::new(expr),
+                    },
                     span,
-                });
-                let mut rest = operators.into_iter().zip(operands).peekable();
-                climb(first, &mut rest, 0)
-            }
-            Rule::operand => {
-                let mut ops = Vec::new();
-                let mut operand = None;
-                for part in pair.into_inner() {
-                    match part.as_rule() {
-                        Rule::unary_op => ops.push((part.as_str() == "!", self.span(&part))),
-                        _ => operand = Some(self.expr(part)),
-                    }
-                }
-                let mut expr = operand.unwrap_or(Expr {
-                    kind: ExprKind::Null,
-                    span,
-                });
-                for (is_not, op_span) in ops.into_iter().rev() {
-                    let span = op_span.to(expr.span);
-                    expr = Expr {
-                        kind: ExprKind::Unary {
-                            op: if is_not { UnaryOp::Not } else { UnaryOp::Neg },
-                            operand: Box::new(expr),
-                        },
-                        span,
-                    };
-                }
-                expr
-            }
-            Rule::postfix_expr => {
-                let mut inner = pair.into_inner();
-                let mut expr = self.expr(next(&mut inner));
-                for postfix in inner {
-                    let end = self.span(&postfix);
-                    let rule = postfix.as_rule();
-                    let target = next(&mut postfix.into_inner());
-                    let kind = if rule == Rule::field_access {
-                        ExprKind::Field {
-                            target: Box::new(expr),
-                            field: self.ident(target),
-                        }
-                    } else {
-                        ExprKind::Index {
-                            target: Box::new(expr),
-                            index: Box::new(self.expr(target)),
-                        }
-                    };
-                    expr = Expr {
-                        span: span.to(end),
-                        kind,
-                    };
-                }
-                expr
-            }
-            _ => {
-                // `named` ends with an optional suffix, so its pair may hold the
-                // whitespace after the name: measure what was read instead.
-                let span = match pair.as_rule() {
-                    Rule::named => pair
-                        .clone()
-                        .into_inner()
-                        .map(|part| self.span(&part))
-                        .reduce(Span::to)
-                        .unwrap_or(span),
-                    _ => span,
                 };
-                let kind = self.primary(pair);
-                Expr { kind, span }
+            }
+            expr
+        })
+    }
+
+    /// Applies `.field` and `[index]` suffixes; every suffix node spans the whole suffixed
+    /// primary.
+    fn postfixes(&mut self, mut expr: Expr, postfixes: Pairs<'_, Rule>, span: Span) -> Expr {
+        for postfix in postfixes {
+            let end = self.span(&postfix);
+            let target = next(&mut postfix.into_inner());
+            let kind = if target.as_rule() == Rule::attr_name {
+                ExprKind::Field {
+                    target: Box::new(expr),
+                    field: self.ident(target),
+                }
+            } else {
+                ExprKind::Index {
+                    target: Box::new(expr),
+                    index: Box::new(self.expr(target)),
+                }
+            };
+            expr = Expr {
+                span: span.to(end),
+                kind,
+            };
+        }
+        expr
+    }
+
+    /// A name, a call or a construct, then its suffixes. The name with its call or
+    /// construct is one level of nesting, spanning what the grammar read before the
+    /// suffixes (the whitespace after a bare name included); the expression spans what
+    /// was read, without that whitespace.
+    fn named(&mut self, pair: Pair<'_, Rule>, suffixed: Span) -> Expr {
+        let mut end = self.span(&pair).end;
+        let mut parts = pair.into_inner();
+        let name = self.ident(next(&mut parts));
+        let mut call = None;
+        if let Some(part) = parts.peek() {
+            if part.as_rule() == Rule::suffix {
+                end = self.span(&part).end;
+                call = Some(part);
+                parts.next();
+            } else {
+                end = self.span(&part).start;
             }
         }
+        let level = Span {
+            start: name.span.start,
+            end,
+        };
+        self.nested(suffixed, parts.len(), |builder| {
+            let expr = builder.nested(level, 0, |builder| builder.call(name, call));
+            builder.postfixes(expr, parts, suffixed)
+        })
+    }
+
+    /// A name, or the call or construct its suffix makes of it.
+    fn call(&mut self, name: Ident, suffix: Option<Pair<'_, Rule>>) -> Expr {
+        let Some(suffix) = suffix else {
+            return Expr {
+                span: name.span,
+                kind: ExprKind::Name(name),
+            };
+        };
+        let span = name.span.to(self.span(&suffix));
+        let kind = if suffix.as_str().starts_with('{') {
+            ExprKind::Construct {
+                name,
+                fields: self.field_inits(suffix),
+            }
+        } else {
+            ExprKind::Call {
+                function: name,
+                args: suffix
+                    .into_inner()
+                    .map(|argument| self.argument(argument))
+                    .collect(),
+            }
+        };
+        Expr { kind, span }
     }
 
     fn primary(&mut self, pair: Pair<'_, Rule>) -> ExprKind {
@@ -527,43 +577,30 @@ impl Builder<'_> {
             Rule::paren => ExprKind::Paren(Box::new(self.expr(next(&mut pair.into_inner())))),
             Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
             Rule::null => ExprKind::Null,
-            Rule::number => ExprKind::Number(self.number(pair.as_str(), span)),
-            Rule::unit_literal => {
+            Rule::number => {
                 let mut inner = pair.into_inner();
-                let value = self.number(next(&mut inner).as_str(), span);
-                let unit = Unit::from_suffix(next(&mut inner).as_str()).unwrap_or(Unit::Days);
-                ExprKind::Quantity { value, unit }
-            }
-            Rule::cidr => {
-                let text = pair.as_str();
-                if let Err(problem) = crate::cidr::Cidr::parse(text) {
-                    self.diagnostics.push(
-                        Diagnostic::new(Code::InvalidLiteral, self.file, span, problem)
-                            .with_label("invalid CIDR block"),
-                    );
+                let digits = next(&mut inner);
+                if digits.as_rule() == Rule::cidr {
+                    let text = digits.as_str();
+                    if let Err(problem) = crate::cidr::Cidr::parse(text) {
+                        self.diagnostics.push(
+                            Diagnostic::new(Code::InvalidLiteral, self.file, span, problem)
+                                .with_label("invalid CIDR block"),
+                        );
+                    }
+                    return ExprKind::Cidr(text.to_string());
                 }
-                ExprKind::Cidr(text.to_string())
+                let value = self.number(digits.as_str(), span);
+                match inner.next() {
+                    Some(unit) => ExprKind::Quantity {
+                        value,
+                        unit: Unit::from_suffix(unit.as_str()).unwrap_or(Unit::Days),
+                    },
+                    None => ExprKind::Number(value),
+                }
             }
             Rule::string => self.string(pair).kind,
             Rule::data_ref => ExprKind::DataType(self.ident(next(&mut pair.into_inner()))),
-            Rule::named => {
-                let mut inner = pair.into_inner();
-                let name = self.ident(next(&mut inner));
-                match inner.next() {
-                    None => ExprKind::Name(name),
-                    Some(suffix) if suffix.as_rule() == Rule::construct_body => {
-                        let fields = self.field_inits(next(&mut suffix.into_inner()));
-                        ExprKind::Construct { name, fields }
-                    }
-                    Some(suffix) => ExprKind::Call {
-                        function: name,
-                        args: suffix
-                            .into_inner()
-                            .map(|argument| self.argument(argument))
-                            .collect(),
-                    },
-                }
-            }
             Rule::list => ExprKind::List(pair.into_inner().map(|item| self.expr(item)).collect()),
             Rule::record => ExprKind::Record(self.field_inits(pair)),
             Rule::if_expr => {
@@ -609,14 +646,17 @@ impl Builder<'_> {
                 }
             }
             Rule::comprehension => {
-                let mut parts: Vec<Pair<'_, Rule>> = pair.into_inner().collect();
-                let var = self.ident(parts.remove(0));
-                let index = (parts.first().map(Pair::as_rule) == Some(Rule::ident))
-                    .then(|| self.ident(parts.remove(0)));
-                let mut exprs = parts.into_iter().map(|part| self.expr(part));
-                let iterable = Box::new(exprs.next().unwrap_or_else(|| unreachable!()));
-                let body = Box::new(exprs.next().unwrap_or_else(|| unreachable!()));
-                let filter = exprs.next().map(Box::new);
+                let mut parts = pair.into_inner();
+                let var = self.ident(next(&mut parts));
+                let mut part = next(&mut parts);
+                let mut index = None;
+                if part.as_rule() == Rule::ident {
+                    index = Some(self.ident(part));
+                    part = next(&mut parts);
+                }
+                let iterable = Box::new(self.expr(part));
+                let body = Box::new(self.expr(next(&mut parts)));
+                let filter = parts.next().map(|filter| Box::new(self.expr(filter)));
                 ExprKind::Comprehension {
                     var,
                     index,
@@ -630,15 +670,17 @@ impl Builder<'_> {
     }
 
     fn argument(&mut self, pair: Pair<'_, Rule>) -> Argument {
-        let mut parts: Vec<Pair<'_, Rule>> = pair.into_inner().collect();
-        let value = parts.pop().map(|value| self.expr(value));
-        let name = parts.pop().map(|name| self.ident(name));
-        Argument {
-            name,
-            value: value.unwrap_or(Expr {
-                kind: ExprKind::Null,
-                span: Span::default(),
-            }),
+        let mut parts = pair.into_inner();
+        let first = next(&mut parts);
+        match parts.next() {
+            Some(value) => Argument {
+                name: Some(self.ident(first)),
+                value: self.expr(value),
+            },
+            None => Argument {
+                name: None,
+                value: self.expr(first),
+            },
         }
     }
 
@@ -752,14 +794,203 @@ fn binary_op(symbol: &str) -> BinaryOp {
     }
 }
 
-/// Joins `///` lines into one doc string, without the markers.
-fn doc_text(docs: Pair<'_, Rule>) -> Option<String> {
-    let lines: Vec<&str> = docs
-        .into_inner()
-        .map(|doc| {
-            let text = &doc.as_str()[3..];
-            text.strip_prefix(' ').unwrap_or(text).trim_end()
-        })
-        .collect();
-    (!lines.is_empty()).then(|| lines.join("\n"))
+/// Reads the leading `///` lines of `pairs`, joined into one doc string without the
+/// markers, and the pair after them.
+fn doc_text<'i>(pairs: &mut Pairs<'i, Rule>) -> (Option<String>, Pair<'i, Rule>) {
+    let mut text: Option<String> = None;
+    loop {
+        let doc = next(pairs);
+        if doc.as_rule() != Rule::doc {
+            return (text, doc);
+        }
+        let line = &doc.as_str()[3..];
+        let line = line.strip_prefix(' ').unwrap_or(line).trim_end();
+        match &mut text {
+            Some(text) => {
+                text.push('\n');
+                text.push_str(line);
+            }
+            None => text = Some(line.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::FileId;
+    use crate::source::Span;
+    use crate::syntax::ast::{Expr, ExprKind, ItemKind, StmtKind};
+    use crate::syntax::parse;
+
+    /// The diagnostics of `text`: message and primary span.
+    fn errors(text: &str) -> Vec<(String, (u32, u32))> {
+        parse(FileId(0), text)
+            .diagnostics
+            .iter()
+            .map(|diagnostic| {
+                let span = diagnostic.labels.first().map(|label| label.span);
+                let span = span.unwrap_or_default();
+                (diagnostic.message.clone(), (span.start, span.end))
+            })
+            .collect()
+    }
+
+    fn error(message: &str, span: (u32, u32)) -> Vec<(String, (u32, u32))> {
+        vec![(message.to_string(), span)]
+    }
+
+    /// The value of the only item, `let a = ...`.
+    fn value(text: &str) -> Expr {
+        let parsed = parse(FileId(0), text);
+        assert!(
+            parsed.diagnostics.is_empty(),
+            "{text}: {:?}",
+            parsed.diagnostics
+        );
+        match parsed.file.items.into_iter().next().map(|item| item.kind) {
+            Some(ItemKind::Let(decl)) => decl.value,
+            other => panic!("{text}: {other:?}"),
+        }
+    }
+
+    const KEYWORDS: [&str; 22] = [
+        "import", "let", "fn", "enum", "type", "module", "resource", "data", "provider", "backend",
+        "for", "in", "if", "else", "match", "assert", "output", "variable", "env", "true", "false",
+        "null",
+    ];
+
+    #[test]
+    fn keywords_are_not_names_but_words_starting_with_them_are() {
+        for keyword in KEYWORDS {
+            let message = format!("expected a name, found `{keyword}`");
+            assert_eq!(
+                errors(&format!("let {keyword} = 1")),
+                error(&message, (4, 5))
+            );
+            let expected = match keyword {
+                "true" | "false" | "null" => vec![],
+                "if" => error(
+                    "expected an expression, found the end of this item",
+                    (10, 10),
+                ),
+                "match" => error(
+                    "expected an expression, found the end of this item",
+                    (13, 13),
+                ),
+                _ => error(
+                    &format!("expected an expression, found `{keyword}`"),
+                    (8, 9),
+                ),
+            };
+            assert_eq!(errors(&format!("let a = {keyword}")), expected, "{keyword}");
+            for word in [format!("{keyword}x"), format!("{keyword}_1")] {
+                let text = format!("let {word} = {word}");
+                assert!(matches!(value(&text).kind, ExprKind::Name(_)), "{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_name_starting_with_if_is_an_if_when_it_reads_as_one() {
+        let ExprKind::If { condition, .. } = value("let a = iffy { 1 } else { 2 }").kind else {
+            panic!("not an `if`");
+        };
+        assert!(matches!(condition.kind, ExprKind::Name(name) if name.name == "fy"));
+        assert!(matches!(
+            value("let a = matches.x").kind,
+            ExprKind::Field { .. }
+        ));
+    }
+
+    #[test]
+    fn messages_name_every_token_that_could_follow() {
+        let unit = "a unit (`vcpu`, `MB`, `GB`, `MiB`, `GiB`, `days`, `%`)";
+        let cases = [
+            (
+                "let a = f c",
+                "`(`, `.`, `[`, `{`, an operator or end of file",
+                "`c`",
+                (10, 11),
+            ),
+            (
+                "let a = b.c d",
+                "`.`, `[`, an operator or end of file",
+                "`d`",
+                (12, 13),
+            ),
+            (
+                "let a = [1 2]",
+                &format!("`.`, `[`, {unit} or an operator"),
+                "`2`",
+                (11, 12),
+            ),
+            ("let a = 5x", unit, "`x`", (9, 10)),
+            (
+                "let a = \"\\q\"",
+                "a string or an expression",
+                "`\\`",
+                (9, 10),
+            ),
+            ("let a: Map<String = 1", "a type", "`=`", (18, 19)),
+            ("enum E { 1 }", "an enum variant", "`1`", (9, 10)),
+            ("module m(1) {}", "a parameter", "`1`", (9, 10)),
+            // Only the doc comment a field may start with is expected there: no words.
+            (
+                "type T {\n  x Int\n}",
+                "the rest of this item, or a closing bracket",
+                "`x`",
+                (11, 12),
+            ),
+        ];
+        for (text, expected, found, span) in cases {
+            let message = format!("expected {expected}, found {found}");
+            assert_eq!(errors(text), error(&message, span), "{text}");
+        }
+    }
+
+    #[test]
+    fn spans_are_those_of_the_grammar() {
+        let text = "module m() {\n  let a = b\n  output o = f(x).y[0] + -c\n}";
+        let parsed = parse(FileId(0), text);
+        let Some(ItemKind::Module(module)) = parsed.file.items.first().map(|item| &item.kind)
+        else {
+            panic!("not a module");
+        };
+        // A statement ends after the whitespace its last expression was followed by.
+        let spans: Vec<Span> = module.body.iter().map(|stmt| stmt.span).collect();
+        assert_eq!(spans, [Span::new(15, 27), Span::new(27, 53)]);
+        let StmtKind::Output(output) = &module.body[1].kind else {
+            panic!("not an output");
+        };
+        let ExprKind::Binary { left, .. } = &output.value.kind else {
+            panic!("not a sum");
+        };
+        // Every `.field` and `[index]` spans the whole suffixed call.
+        let ExprKind::Index { target, .. } = &left.kind else {
+            panic!("not an index");
+        };
+        assert_eq!(
+            (left.span, target.span),
+            (Span::new(38, 47), Span::new(38, 47))
+        );
+    }
+
+    #[test]
+    fn nesting_is_measured_as_before() {
+        let nested = |inner: &str| {
+            let depth = 50;
+            errors(&format!(
+                "let x = {}{inner}{}",
+                "(".repeat(depth),
+                ")".repeat(depth)
+            ))
+        };
+        let message = "this expression nests more than 200 levels deep";
+        assert_eq!(nested("a"), error(message, (58, 59)));
+        // The levels of a name, a call and a string end after the blank that follows them.
+        assert_eq!(nested("a "), error(message, (58, 60)));
+        assert_eq!(nested("f(x) "), error(message, (58, 63)));
+        assert_eq!(nested("\"s\" "), error(message, (58, 62)));
+        assert!(errors(&format!("let x = {}a{}", "(".repeat(49), ")".repeat(49))).is_empty());
+    }
 }

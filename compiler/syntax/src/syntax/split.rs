@@ -11,7 +11,9 @@ pub fn item_chunks(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut starts = vec![0];
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
-        if starts_item(line) && line_start != 0 {
+        // Item keywords are lower-case words: most lines are ruled out by their first byte.
+        let lower = line.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
+        if lower && starts_item(line) && line_start != 0 {
             starts.push(line_start);
         }
         line_start += line.len();
@@ -33,13 +35,13 @@ pub fn item_chunks(text: &str) -> Vec<std::ops::Range<usize>> {
 
 fn starts_item(line: &str) -> bool {
     const ITEM_KEYWORDS: [&str; 7] = ["import", "let", "fn", "enum", "type", "module", "env"];
-    let word: String = line
-        .chars()
-        .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '_')
-        .collect();
-    let after = line[word.len()..].chars().next();
+    let (word, after) = line.split_at(
+        line.find(|ch: char| !(ch.is_ascii_alphanumeric() || ch == '_'))
+            .unwrap_or(line.len()),
+    );
+    let after = after.chars().next();
     let is_word = !word.is_empty() && after.is_none_or(|ch| ch.is_whitespace() || ch == '"');
-    is_word && ITEM_KEYWORDS.contains(&word.as_str())
+    is_word && ITEM_KEYWORDS.contains(&word)
 }
 
 /// The name an item chunk declares, read from its first line (`module web(` gives
