@@ -126,14 +126,13 @@ pub(super) fn known(out: &mut Writer, value: &Value, escape: Escape) -> Option<(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
     use std::rc::Rc;
 
     use serde_json::json;
 
     use super::*;
     use crate::diagnostics::FileId;
-    use crate::eval::value::Origin;
+    use crate::eval::value::{Fields, Origin};
     use crate::source::Span;
 
     const ORIGIN: Origin = Origin {
@@ -146,9 +145,9 @@ mod tests {
     }
 
     fn record(fields: &[(&str, Value)]) -> Value {
-        let fields: BTreeMap<String, Value> = fields
+        let fields: Fields = fields
             .iter()
-            .map(|(key, value)| (key.to_string(), value.clone()))
+            .map(|(key, value)| (Rc::from(*key), value.clone()))
             .collect();
         Value::record(fields, ORIGIN)
     }

@@ -10,6 +10,7 @@ mod document;
 mod writer;
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use crate::eval::stack::{Body, Config, Entry, Output, Resource, Stack, Variable};
 use crate::eval::value::{ResourceAddress, TemplatePart, Value, ValueKind};
@@ -57,7 +58,7 @@ fn comment(stack: &Stack) -> String {
 
 /// `depends_on` and `lifecycle`, the meta-arguments written among a resource's entries.
 enum Meta<'a> {
-    DependsOn(&'a [ResourceAddress]),
+    DependsOn(&'a [Rc<ResourceAddress>]),
     Lifecycle(&'a Body),
 }
 
@@ -238,8 +239,8 @@ impl Emitter {
         self.out.begin_object();
         for (name, entry) in &resource.body.entries {
             let mut replaced = false;
-            while let Some(meta) = metas.next_if(|meta| meta.key() <= name.as_str()) {
-                replaced |= meta.key() == name;
+            while let Some(meta) = metas.next_if(|meta| meta.key() <= &**name) {
+                replaced |= meta.key() == &**name;
                 self.meta(&meta);
             }
             if !replaced {
@@ -388,7 +389,7 @@ mod tests {
         Body {
             entries: entries
                 .iter()
-                .map(|(name, entry)| (name.to_string(), entry.clone()))
+                .map(|(name, entry)| (Rc::from(*name), entry.clone()))
                 .collect(),
         }
     }
@@ -397,12 +398,12 @@ mod tests {
         Entry::Value(Value::string(text, ORIGIN))
     }
 
-    fn address(data: bool, type_name: &str, name: &str) -> ResourceAddress {
-        ResourceAddress {
+    fn address(data: bool, type_name: &str, name: &str) -> Rc<ResourceAddress> {
+        Rc::new(ResourceAddress {
             data,
             type_name: type_name.into(),
             name: name.into(),
-        }
+        })
     }
 
     fn config(name: &str, body: Body) -> Config {
@@ -478,7 +479,7 @@ mod tests {
             "id".to_string(),
             Output {
                 value: Value::new(
-                    ValueKind::Resource(std::rc::Rc::new(address(false, "aws_vpc", "main"))),
+                    ValueKind::Resource(address(false, "aws_vpc", "main")),
                     ORIGIN,
                 ),
                 description: None,

@@ -338,7 +338,7 @@ impl<'p> Evaluator<'p> {
                 let items = if builtin.name == "keys" {
                     fields
                         .keys()
-                        .map(|key| Value::string(key.as_str(), origin))
+                        .map(|key| Value::string(key.clone(), origin))
                         .collect()
                 } else {
                     fields.values().cloned().collect()
@@ -467,7 +467,7 @@ impl<'p> Evaluator<'p> {
                 let mut map = BTreeMap::new();
                 for (key, value) in keys.iter().zip(values.iter()) {
                     map.insert(
-                        self.known_str(key, spans[0], file)?.to_owned(),
+                        Rc::from(self.known_str(key, spans[0], file)?),
                         value.clone(),
                     );
                 }
@@ -544,7 +544,7 @@ pub fn to_json(value: &Value) -> Option<serde_json::Value> {
         ValueKind::Record { fields, .. } => J::Object(
             fields
                 .iter()
-                .map(|(key, field)| to_json(field).map(|json| (key.clone(), json)))
+                .map(|(key, field)| to_json(field).map(|json| (key.to_string(), json)))
                 .collect::<Option<_>>()?,
         ),
         ValueKind::Json(inner) => J::String(to_json(inner)?.to_string()),

@@ -132,7 +132,7 @@ impl<'p> Evaluator<'p> {
             ) => {
                 let given = fields
                     .iter()
-                    .map(|(key, field)| (key.as_str(), field.clone(), field.origin.span))
+                    .map(|(key, field)| (&**key, field.clone(), field.origin.span))
                     .collect();
                 let origin = value.origin;
                 self.build_record(item_ref, given, origin, origin.file)

@@ -60,7 +60,7 @@ impl<'p> Evaluator<'p> {
                 let mut values = BTreeMap::new();
                 for field in fields {
                     let value = self.expr(&field.value, scope)?;
-                    if values.insert(field.key.name.clone(), value).is_some() {
+                    if values.insert(self.key(&field.key.name), value).is_some() {
                         return Err(self.error(
                             Code::DuplicateName,
                             scope.file,
@@ -442,7 +442,7 @@ impl<'p> Evaluator<'p> {
             ValueKind::Record { fields, .. }
             | ValueKind::Module {
                 outputs: fields, ..
-            } => match fields.get(&field.name) {
+            } => match fields.get(field.name.as_str()) {
                 Some(found) => Ok(found.clone()),
                 None => {
                     let what = if matches!(value.kind, ValueKind::Module { .. }) {
@@ -450,7 +450,7 @@ impl<'p> Evaluator<'p> {
                     } else {
                         "field"
                     };
-                    let suggestion = suggest(&field.name, fields.keys().map(String::as_str));
+                    let suggestion = suggest(&field.name, fields.keys().map(|key| &**key));
                     let mut diagnostic = Diagnostic::new(
                         Code::UnknownField,
                         scope.file,

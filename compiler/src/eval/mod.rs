@@ -79,6 +79,9 @@ pub struct EvalCache<'p> {
     attributes: FastMap<(Rc<ResourceAddress>, &'p str), Rc<Deferred>>,
     /// The strings written without interpolations.
     literals: FastMap<Node<'p, String>, Rc<str>>,
+    /// Names written in the program (fields, arguments, outputs), shared as keys of
+    /// records and bodies. By node: hashing an address is cheaper than hashing the text.
+    keys: FastMap<Node<'p, String>, Rc<str>>,
 }
 
 /// What a name means in a file's top-level scope (local variables and module bindings
@@ -337,6 +340,16 @@ impl<'p> Evaluator<'p> {
         };
         cache.insert(type_name.to_string(), found);
         found
+    }
+
+    /// `name`, written in the program, as a key of a record or body: allocated once per
+    /// compilation.
+    fn key(&mut self, name: &'p String) -> Rc<str> {
+        self.facts
+            .keys
+            .entry(Node(name))
+            .or_insert_with(|| name.as_str().into())
+            .clone()
     }
 
     /// What `schema`, the schema of the block where `entry` is written, says of it. The

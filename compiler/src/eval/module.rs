@@ -9,7 +9,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::stack::{Body, Config, Entry, Output, Resource, Variable};
-use super::value::{Origin, ResourceAddress, Value, ValueKind};
+use super::value::{Fields, Origin, ResourceAddress, Value, ValueKind};
 use super::{
     ArgumentSchema, Eval, Evaluator, FastMap, Locals, Node, Reported, Scope, ENVIRONMENT_PARAM,
 };
@@ -31,12 +31,12 @@ pub(crate) struct Instance<'p> {
     bindings: RefCell<Vec<Option<Eval<Value>>>>,
     /// The resources declared so far, by data or not and type.
     resources: RefCell<FastMap<(bool, &'p str), Declared<'p>>>,
-    outputs: RefCell<BTreeMap<String, Value>>,
+    outputs: RefCell<Fields>,
 }
 
-/// Resources of one type declared in an instance, by name as written. The address is made
-/// when the resource is first referred to, as many never are.
-type Declared<'p> = BTreeMap<Cow<'p, str>, Option<Rc<ResourceAddress>>>;
+/// Resources of one type declared in an instance, by name as written, with the address
+/// the stack holds them by.
+type Declared<'p> = BTreeMap<Cow<'p, str>, Rc<ResourceAddress>>;
 
 impl<'p> Instance<'p> {
     pub(crate) fn resource(
@@ -45,16 +45,8 @@ impl<'p> Instance<'p> {
         type_name: &'p str,
         name: &str,
     ) -> Option<Rc<ResourceAddress>> {
-        let mut resources = self.resources.borrow_mut();
-        let address = resources.get_mut(&(data, type_name))?.get_mut(name)?;
-        let address = address.get_or_insert_with(|| {
-            Rc::new(ResourceAddress {
-                data,
-                type_name: type_name.to_string(),
-                name: self.address_name(name),
-            })
-        });
-        Some(address.clone())
+        let resources = self.resources.borrow();
+        resources.get(&(data, type_name))?.get(name).cloned()
     }
 
     pub(crate) fn resource_names(&self, data: bool, type_name: &'p str) -> Vec<String> {
@@ -278,7 +270,7 @@ impl<'p> Evaluator<'p> {
         let fields = decl
             .fields
             .iter()
-            .map(|field| field.name.name.clone())
+            .map(|field| self.key(&field.name.name))
             .zip(values)
             .collect();
         Ok(Value::new(
@@ -657,7 +649,7 @@ impl<'p> Evaluator<'p> {
                 instance
                     .outputs
                     .borrow_mut()
-                    .insert(output.name.name.clone(), value);
+                    .insert(self.key(&output.name.name), value);
             }
             StmtKind::Variable(variable) => {
                 let name = instance.address_name(&variable.name.name);
@@ -763,11 +755,11 @@ impl<'p> Evaluator<'p> {
                 Cow::Owned(self.known_str(&value, expr.span, scope.file)?.to_owned())
             }
         };
-        let address = ResourceAddress {
+        let address = Rc::new(ResourceAddress {
             data,
             type_name: decl.type_name.name.clone(),
             name: instance.address_name(&local_name),
-        };
+        });
         let origin = Origin {
             file: scope.file,
             span: decl.name.span(),
@@ -806,7 +798,7 @@ impl<'p> Evaluator<'p> {
             .borrow_mut()
             .entry((data, decl.type_name.name.as_str()))
             .or_default()
-            .insert(local_name, None);
+            .insert(local_name, address.clone());
         let schema = self.resource_schema(data, &decl.type_name.name);
         let mut lifecycle = None;
         let mut depends_on = Vec::new();
@@ -824,7 +816,7 @@ impl<'p> Evaluator<'p> {
                     let list = self.expr(value, scope)?;
                     for item in list.as_list().unwrap_or_default() {
                         match &item.kind {
-                            ValueKind::Resource(address) => depends_on.push((**address).clone()),
+                            ValueKind::Resource(address) => depends_on.push(address.clone()),
                             _ => {
                                 return Err(self.expected(
                                     "a resource",
@@ -916,7 +908,7 @@ impl<'p> Evaluator<'p> {
                             Entry::Value(value)
                         }
                     };
-                    body.entries.insert(name.name.clone(), entry);
+                    body.entries.insert(self.key(&name.name), entry);
                 }
                 BlockEntry::Block { name, body: nested } => {
                     let nested_schema = match argument {
@@ -930,7 +922,7 @@ impl<'p> Evaluator<'p> {
                     };
                     match body
                         .entries
-                        .entry(name.name.clone())
+                        .entry(self.key(&name.name))
                         .or_insert(Entry::Blocks(Vec::new()))
                     {
                         Entry::Blocks(blocks) => blocks.push(nested_body),
@@ -1042,7 +1034,7 @@ fn fits(value: &Value, ty: &TfType) -> bool {
         }
         (ValueKind::Record { fields, .. }, TfType::Object(attributes)) => fields
             .iter()
-            .all(|(key, field)| attributes.get(key).is_some_and(|ty| fits(field, ty))),
+            .all(|(key, field)| attributes.get(&**key).is_some_and(|ty| fits(field, ty))),
         _ => false,
     }
 }

@@ -3,13 +3,14 @@
 //! still carrying its origin so that the AWS and security checks can point at sources.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use super::value::{Origin, ResourceAddress, Value};
 
 /// The arguments and nested blocks of a resource, provider or backend.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Body {
-    pub entries: BTreeMap<String, Entry>,
+    pub entries: BTreeMap<Rc<str>, Entry>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,12 +37,13 @@ impl Body {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Resource {
-    pub address: ResourceAddress,
+    /// The same address as the stack's key for the resource and every reference to it.
+    pub address: Rc<ResourceAddress>,
     pub body: Body,
     /// `lifecycle { ... }`, a Terraform meta-argument block.
     pub lifecycle: Option<Body>,
     /// `depends_on`, as addresses.
-    pub depends_on: Vec<ResourceAddress>,
+    pub depends_on: Vec<Rc<ResourceAddress>>,
     /// The `resource` declaration that produced it.
     pub origin: Origin,
 }
@@ -74,7 +76,7 @@ pub struct Stack {
     /// The file that declares the environment, for the `"//"` comment.
     pub source_path: String,
     pub origin: Origin,
-    pub resources: BTreeMap<ResourceAddress, Resource>,
+    pub resources: BTreeMap<Rc<ResourceAddress>, Resource>,
     pub providers: Vec<Config>,
     pub backend: Option<Config>,
     pub variables: BTreeMap<String, Variable>,
@@ -83,9 +85,19 @@ pub struct Stack {
 
 impl Stack {
     pub fn of_type<'s>(&'s self, type_name: &'s str) -> impl Iterator<Item = &'s Resource> {
-        self.resources.values().filter(move |resource| {
-            !resource.address.data && resource.address.type_name == type_name
-        })
+        // Addresses order by data-or-not, then type, then name: the resources of one
+        // type are adjacent, and no name sorts before the empty one.
+        let first = ResourceAddress {
+            data: false,
+            type_name: type_name.to_string(),
+            name: String::new(),
+        };
+        self.resources
+            .range::<ResourceAddress, _>(&first..)
+            .map(|(_, resource)| resource)
+            .take_while(move |resource| {
+                !resource.address.data && resource.address.type_name == type_name
+            })
     }
 
     pub fn managed_count(&self) -> usize {

@@ -150,6 +150,11 @@ impl fmt::Display for ResourceAddress {
     }
 }
 
+/// The fields of a record or the outputs of a module instance. Keys are shared: most are
+/// names written in the program, interned once per compilation (see `Evaluator::name`),
+/// so copying a record copies no text. `Rc<str>` orders as `String` does.
+pub type Fields = BTreeMap<Rc<str>, Value>;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum ValueKind {
     Null,
@@ -163,7 +168,7 @@ pub enum ValueKind {
     /// A record; `type_name` is set for records of a declared type.
     Record {
         type_name: Option<Rc<str>>,
-        fields: Rc<BTreeMap<String, Value>>,
+        fields: Rc<Fields>,
     },
     Enum {
         enum_name: Rc<str>,
@@ -179,7 +184,7 @@ pub enum ValueKind {
     /// A module instance: its outputs, read with `.`.
     Module {
         module: Rc<str>,
-        outputs: Rc<BTreeMap<String, Value>>,
+        outputs: Rc<Fields>,
     },
 }
 
@@ -202,7 +207,7 @@ impl Value {
         Value::new(ValueKind::List(Rc::new(items)), origin)
     }
 
-    pub fn record(fields: BTreeMap<String, Value>, origin: Origin) -> Value {
+    pub fn record(fields: Fields, origin: Origin) -> Value {
         Value::new(
             ValueKind::Record {
                 type_name: None,

@@ -154,7 +154,7 @@ fn body_values_from(
 ) {
     for (name, entry) in &body.entries {
         let path = if prefix.is_empty() {
-            name.clone()
+            name.to_string()
         } else {
             format!("{prefix}.{name}")
         };

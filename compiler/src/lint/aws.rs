@@ -162,7 +162,7 @@ fn zones(stack: &Stack, out: &mut Vec<Diagnostic>) {
         let mut zones_of_lb: Vec<&str> = items
             .iter()
             .filter_map(referenced)
-            .filter_map(|address| stack.resources.get(&address))
+            .filter_map(|address| stack.resources.get(&address.owned()))
             .filter_map(|subnet| {
                 subnet
                     .body
@@ -199,7 +199,7 @@ fn cidr_of(value: &Value) -> Option<Cidr> {
 }
 
 fn subnet_layout(stack: &Stack, out: &mut Vec<Diagnostic>) {
-    let mut by_vpc: BTreeMap<String, Vec<(Cidr, &Value, &crate::eval::stack::Resource)>> =
+    let mut by_vpc: BTreeMap<&str, Vec<(Cidr, &Value, &crate::eval::stack::Resource)>> =
         BTreeMap::new();
     for subnet in stack.of_type("aws_subnet") {
         let (Some(vpc), Some(cidr_value)) =
@@ -211,10 +211,10 @@ fn subnet_layout(stack: &Stack, out: &mut Vec<Diagnostic>) {
             continue;
         };
         by_vpc
-            .entry(vpc.name.clone())
+            .entry(vpc.name)
             .or_default()
             .push((cidr, cidr_value, subnet));
-        let Some(network) = stack.resources.get(&vpc) else {
+        let Some(network) = stack.resources.get(&vpc.owned()) else {
             continue;
         };
         let Some(network_value) = network.body.value("cidr_block") else {

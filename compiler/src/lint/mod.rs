@@ -10,6 +10,8 @@ mod global_names;
 pub mod regions;
 mod security;
 
+use std::fmt;
+
 use crate::diagnostics::{Code, Diagnostic};
 use crate::eval::stack::{Body, Resource, Stack};
 use crate::eval::value::{Origin, ResourceAddress, TemplatePart, Value, ValueKind};
@@ -50,8 +52,45 @@ fn used_by(diagnostic: Diagnostic, resource: &Resource) -> Diagnostic {
     )
 }
 
+/// A resource address borrowing its names from a reference or a resource, so that the
+/// sets the checks build copy no text. Orders as `ResourceAddress` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct AddressRef<'a> {
+    data: bool,
+    type_name: &'a str,
+    name: &'a str,
+}
+
+impl<'a> AddressRef<'a> {
+    fn of(address: &'a ResourceAddress) -> AddressRef<'a> {
+        AddressRef {
+            data: address.data,
+            type_name: &address.type_name,
+            name: &address.name,
+        }
+    }
+
+    /// The address as the stack's resources are keyed.
+    fn owned(self) -> ResourceAddress {
+        ResourceAddress {
+            data: self.data,
+            type_name: self.type_name.to_string(),
+            name: self.name.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for AddressRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.data {
+            write!(f, "data.")?;
+        }
+        write!(f, "{}.{}", self.type_name, self.name)
+    }
+}
+
 /// The resource a value refers to: `${aws_vpc.main.id}` gives `aws_vpc.main`.
-fn referenced(value: &Value) -> Option<ResourceAddress> {
+fn referenced(value: &Value) -> Option<AddressRef<'_>> {
     let ValueKind::Deferred(deferred) = &value.kind else {
         return None;
     };
@@ -72,10 +111,10 @@ fn referenced(value: &Value) -> Option<ResourceAddress> {
                 .chars()
                 .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
     };
-    (valid(type_name) && valid(name)).then(|| ResourceAddress {
+    (valid(type_name) && valid(name)).then_some(AddressRef {
         data,
-        type_name: type_name.to_string(),
-        name: name.to_string(),
+        type_name,
+        name,
     })
 }
 

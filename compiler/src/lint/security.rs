@@ -4,10 +4,10 @@
 
 use std::collections::BTreeSet;
 
-use super::{at_value, block, referenced, used_by};
+use super::{at_value, block, referenced, used_by, AddressRef};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::eval::stack::{Resource, Stack};
-use crate::eval::value::{ResourceAddress, Value, ValueKind};
+use crate::eval::value::{Value, ValueKind};
 
 pub fn check(stack: &Stack, out: &mut Vec<Diagnostic>) {
     plaintext_secrets(stack, out);
@@ -82,7 +82,7 @@ fn secret_values(stack: &Stack, out: &mut Vec<Diagnostic>) {
 }
 
 /// The addresses a list of references names.
-fn addresses(value: Option<&Value>) -> BTreeSet<ResourceAddress> {
+fn addresses(value: Option<&Value>) -> BTreeSet<AddressRef<'_>> {
     value
         .and_then(Value::as_list)
         .unwrap_or_default()
@@ -92,7 +92,7 @@ fn addresses(value: Option<&Value>) -> BTreeSet<ResourceAddress> {
 }
 
 fn task_network(stack: &Stack, out: &mut Vec<Diagnostic>) {
-    let load_balancer_groups: BTreeSet<ResourceAddress> = stack
+    let load_balancer_groups: BTreeSet<AddressRef<'_>> = stack
         .of_type("aws_lb")
         .flat_map(|lb| addresses(lb.body.value("security_groups")))
         .collect();
@@ -157,7 +157,7 @@ fn task_network(stack: &Stack, out: &mut Vec<Diagnostic>) {
             }
         }
         for group in &task_groups {
-            let Some(resource) = stack.resources.get(group) else {
+            let Some(resource) = stack.resources.get(&group.owned()) else {
                 continue;
             };
             // `ingress` of `aws_security_group` is an attribute holding a list of rules.
@@ -228,8 +228,8 @@ fn at_first_argument(
 }
 
 /// Subnets routed to an internet gateway, or giving instances public IPs.
-fn public_subnets(stack: &Stack) -> BTreeSet<ResourceAddress> {
-    let internet_tables: BTreeSet<ResourceAddress> = stack
+fn public_subnets(stack: &Stack) -> BTreeSet<AddressRef<'_>> {
+    let internet_tables: BTreeSet<AddressRef<'_>> = stack
         .of_type("aws_route")
         .filter(|route| {
             route
@@ -240,7 +240,7 @@ fn public_subnets(stack: &Stack) -> BTreeSet<ResourceAddress> {
         })
         .filter_map(|route| route.body.value("route_table_id").and_then(referenced))
         .collect();
-    let mut public: BTreeSet<ResourceAddress> = stack
+    let mut public: BTreeSet<AddressRef<'_>> = stack
         .of_type("aws_route_table_association")
         .filter(|association| {
             association
@@ -260,7 +260,7 @@ fn public_subnets(stack: &Stack) -> BTreeSet<ResourceAddress> {
                     .value("map_public_ip_on_launch")
                     .is_some_and(|v| v.kind == ValueKind::Bool(true))
             })
-            .map(|subnet| subnet.address.clone()),
+            .map(|subnet| AddressRef::of(&subnet.address)),
     );
     public
 }
@@ -399,16 +399,16 @@ fn buckets(stack: &Stack, out: &mut Vec<Diagnostic>) {
             blocked.insert(bucket);
         }
     }
-    let encrypted: BTreeSet<ResourceAddress> = stack
+    let encrypted: BTreeSet<AddressRef<'_>> = stack
         .of_type("aws_s3_bucket_server_side_encryption_configuration")
         .filter_map(|encryption| encryption.body.value("bucket").and_then(referenced))
         .collect();
     for bucket in stack.of_type("aws_s3_bucket") {
         let mut missing = Vec::new();
-        if !blocked.contains(&bucket.address) {
+        if !blocked.contains(&AddressRef::of(&bucket.address)) {
             missing.push("a public access block with all four settings on");
         }
-        if !encrypted.contains(&bucket.address) {
+        if !encrypted.contains(&AddressRef::of(&bucket.address)) {
             missing.push("server-side encryption");
         }
         if missing.is_empty() {
