@@ -50,8 +50,20 @@ pub fn compile(
     roots: &[String],
 ) -> Compilation {
     let program = Program::load(sources, &options.stdlib, roots);
+    let item_diagnostics = sources.item_diagnostics(&program, options.schema);
+    compile_loaded(program, item_diagnostics, options)
+}
+
+/// The rest of the pipeline for a loaded program whose items are already checked
+/// (`SourceProvider::item_diagnostics`): the language server loads and checks items on a
+/// snapshot of its database, then lets the snapshot go before this runs.
+pub fn compile_loaded(
+    program: Program,
+    item_diagnostics: Vec<Diagnostic>,
+    options: &Options<'_>,
+) -> Compilation {
     let mut diagnostics = program.diagnostics.clone();
-    diagnostics.extend(sources.item_diagnostics(&program, options.schema));
+    diagnostics.extend(item_diagnostics);
     diagnostics.extend(crate::check::top_level_cycles(&program));
     let mut evaluated = Vec::new();
     let mut root_stacks = Vec::new();

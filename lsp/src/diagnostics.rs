@@ -1,8 +1,8 @@
 //! The compilation behind the editor's diagnostics: load the workspace from a database
 //! snapshot and run the checks of each item there (parses and item checks come from
 //! salsa, so an edit re-runs only those of the items it touched), let the snapshot go,
-//! run the rest of the pipeline (`compile`, as `ragc check` does: the checks across
-//! items, evaluation, AWS and security checks, no Terraform JSON) and turn its
+//! run the rest of the pipeline (`compile_loaded`, as `ragc check` does: the checks
+//! across items, evaluation, AWS and security checks, no Terraform JSON) and turn its
 //! diagnostics into one list per file.
 //!
 //! A diagnostic is shown where its primary label is, when that file is shown to the
@@ -12,16 +12,14 @@
 
 use std::collections::BTreeMap;
 use std::panic::AssertUnwindSafe;
-use std::sync::Arc;
 
-use ragc::compile::{compile, Options};
+use ragc::compile::{compile_loaded, Options};
 use ragc::diagnostics::{Diagnostic, FileId, Severity};
 use ragc::ide::{value_notes, ValueNotes};
 use ragc::program::{Program, SourceProvider};
 use ragc::schema::ProviderSchema;
 use ragc::source::Span;
 use ragc::syntax::ast::ItemKind;
-use ragc::syntax::Parsed;
 use tower_lsp_server::ls_types::{
     self as lsp, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
 };
@@ -50,47 +48,6 @@ pub fn load(snapshot: &Snapshot) -> Result<Program, salsa::Cancelled> {
     }))
 }
 
-/// Serves a loaded program's texts, parses and item checks again, so that the
-/// compilation needs no database (and holds up no edit while it runs).
-struct Loaded {
-    files: BTreeMap<String, (Arc<str>, Arc<Parsed>)>,
-    item_diagnostics: Vec<Diagnostic>,
-}
-
-impl Loaded {
-    fn new(program: &Program, item_diagnostics: Vec<Diagnostic>) -> Loaded {
-        Loaded {
-            files: program
-                .files
-                .iter()
-                .map(|file| (file.path.clone(), (file.text.clone(), file.parsed.clone())))
-                .collect(),
-            item_diagnostics,
-        }
-    }
-}
-
-impl SourceProvider for Loaded {
-    fn read(&self, path: &str) -> Option<Arc<str>> {
-        self.files.get(path).map(|(text, _)| text.clone())
-    }
-
-    fn parse(&self, file: FileId, text: &str) -> Arc<Parsed> {
-        let found = self
-            .files
-            .values()
-            .find(|(known, _)| std::ptr::eq(known.as_ptr(), text.as_ptr()));
-        match found {
-            Some((_, parsed)) => ragc::db::with_file_id(parsed, file),
-            None => Arc::new(ragc::program::parse_source(file, text)),
-        }
-    }
-
-    fn item_diagnostics(&self, _: &Program, _: &ProviderSchema) -> Vec<Diagnostic> {
-        self.item_diagnostics.clone()
-    }
-}
-
 /// Compiles the snapshot's workspace and plans what to publish.
 pub fn run(snapshot: Snapshot, schema: &ProviderSchema) -> Result<Outcome, salsa::Cancelled> {
     let (program, item_diagnostics) = salsa::Cancelled::catch(AssertUnwindSafe(|| {
@@ -101,22 +58,18 @@ pub fn run(snapshot: Snapshot, schema: &ProviderSchema) -> Result<Outcome, salsa
     let Snapshot {
         db,
         stdlib,
-        roots,
         layout,
         versions,
         ..
     } = snapshot;
+    // The rest of the compilation needs no database, and holds up no edit while it runs.
     drop(db);
-    // The compilation loads the program again from `loaded`: the same texts, parses
-    // and item checks, without the database.
-    let loaded = Loaded::new(&program, item_diagnostics);
-    drop(program);
     let options = Options {
         stdlib,
         schema,
         emit: false,
     };
-    let compilation = compile(&loaded, &options, &roots);
+    let compilation = compile_loaded(program, item_diagnostics, &options);
     let notes = value_notes(&compilation);
     let program = &compilation.program;
     let shown = |file: FileId| -> bool {
