@@ -21,7 +21,7 @@
 //! queries running on snapshots (they unwind with `salsa::Cancelled`) and waits until
 //! every snapshot is dropped, so readers should hold one only while they load.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use salsa::Setter;
@@ -76,10 +76,11 @@ pub fn parsed_item<'db>(db: &'db dyn Db, chunk: ItemText<'db>) -> Arc<ParsedItem
 /// `SourceProvider::parse` renames them.
 #[salsa::tracked(returns(ref))]
 pub fn parsed_file(db: &dyn Db, file: SourceFile) -> Arc<Parsed> {
-    let parsed = syntax::assemble(file.text(db), |chunk| {
-        ParsedItem::clone(parsed_item(db, ItemText::new(db, chunk.to_string())))
+    let items = file_chunks(db, file).iter().map(|(start, chunk)| {
+        let item = ParsedItem::clone(parsed_item(db, *chunk));
+        (*start as usize, item)
     });
-    Arc::new(parsed)
+    Arc::new(syntax::assemble(items))
 }
 
 /// Each item chunk of a file, with the byte it starts at.
@@ -294,7 +295,7 @@ impl SourceProvider for Database {
     }
 
     fn parse(&self, id: FileId, text: &str) -> Arc<Parsed> {
-        match self.input_with_text(text) {
+        match self.inputs_by_text().get(&text.as_ptr()).copied() {
             Some(file) => with_file_id(parsed_file(self, file), id),
             None => Arc::new(crate::program::parse_source(id, text)),
         }
@@ -304,12 +305,15 @@ impl SourceProvider for Database {
         if !std::ptr::eq(schema, self.schema) {
             return crate::check::check_items(program, schema);
         }
+        // The input of each program file, found once.
+        let by_text = self.inputs_by_text();
+        let input_of = |id: FileId| by_text.get(&program.file(id).text.as_ptr()).copied();
         let mut found = Vec::new();
         for file in &program.files {
             let inputs: Option<Vec<SourceFile>> = program
                 .visible_files(file.id)
                 .iter()
-                .map(|visible| self.input_with_text(&program.file(*visible).text))
+                .map(|visible| input_of(*visible))
                 .collect();
             let Some(inputs) = inputs else {
                 found.extend(check_file(program, schema, file.id));
@@ -330,13 +334,14 @@ impl SourceProvider for Database {
 }
 
 impl Database {
-    /// The input holding `text`. `read` hands out the inputs' own `Arc<str>`, so the
-    /// program's texts are found by address.
-    fn input_with_text(&self, text: &str) -> Option<SourceFile> {
+    /// Each input by the address of its text. `read` hands out the inputs' own
+    /// `Arc<str>`, so the program's texts are found by address.
+    fn inputs_by_text(&self) -> HashMap<*const u8, SourceFile> {
         let inputs: Vec<SourceFile> = self.files_lock().values().map(|(file, _)| *file).collect();
         inputs
             .into_iter()
-            .find(|file| std::ptr::eq(file.text(self).as_ptr(), text.as_ptr()))
+            .map(|file| (file.text(self).as_ptr(), file))
+            .collect()
     }
 }
 

@@ -48,7 +48,7 @@ impl SourceProvider for DiskSources {
 
 /// The parse of a file's text, item by item (`parse_chunk`).
 pub fn parse_source(file: FileId, text: &str) -> Parsed {
-    syntax::assemble(text, |chunk| parse_chunk(file, chunk))
+    syntax::parse_with(text, |chunk| parse_chunk(file, chunk))
 }
 
 /// The parse of one item chunk. The embedded standard library's items were parsed when

@@ -27,20 +27,27 @@ pub struct Parsed {
 
 /// Parses a whole file, item by item.
 pub fn parse(file: FileId, text: &str) -> Parsed {
-    assemble(text, |chunk| parse_item(file, chunk))
+    parse_with(text, |chunk| parse_item(file, chunk))
 }
 
-/// The parse of a file made of the parses of its item chunks, which `parse_chunk` gives
-/// (by parsing them, or from a store of earlier parses).
-pub fn assemble(text: &str, mut parse_chunk: impl FnMut(&str) -> ParsedItem) -> Parsed {
+/// The parse of a file whose item chunks `parse_chunk` parses (or takes from a store of
+/// earlier parses).
+pub fn parse_with(text: &str, mut parse_chunk: impl FnMut(&str) -> ParsedItem) -> Parsed {
+    assemble(item_chunks(text).into_iter().map(|range| {
+        let item = parse_chunk(&text[range.clone()]);
+        (range.start, item)
+    }))
+}
+
+/// The parse of a file made of its items' parses, each with the byte its chunk starts at.
+pub fn assemble(items: impl IntoIterator<Item = (usize, ParsedItem)>) -> Parsed {
     let mut parsed = Parsed {
         file: ast::File::default(),
         diagnostics: Vec::new(),
         broken_names: Vec::new(),
     };
-    for range in item_chunks(text) {
-        let item = parse_chunk(&text[range.clone()]);
-        parsed.push(item, range.start);
+    for (offset, item) in items {
+        parsed.push(item, offset);
     }
     parsed
 }
