@@ -1,11 +1,20 @@
 //! The whole pipeline for a set of root files: load and parse, check, evaluate every
 //! environment, run the AWS and security checks, and emit the environments declared in
 //! the root files. Nothing here writes files or prints.
+//!
+//! Environments are evaluated one at a time, each checked and emitted at once and then
+//! dropped (unless `Options::keep_evaluated`), so that memory holds one stack per thread
+//! rather than every stack of the compilation; with `Options::jobs` above one they are
+//! shared out among threads. Results are put back in source order, so the output does
+//! not depend on the number of threads.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::diagnostics::{sort_and_dedup, Diagnostic};
 use crate::emit::{emit, EmittedFile};
 use crate::eval::stack::Stack;
 use crate::eval::{evaluate_env, EvalCache};
+use crate::lint::{check_global_names, lint_stack, StackNames};
 use crate::program::{ItemRef, Program, SourceProvider, Stdlib};
 use crate::schema::ProviderSchema;
 use crate::syntax::ast::ItemKind;
@@ -17,6 +26,25 @@ pub struct Options<'s> {
     /// Whether to write the stacks' Terraform JSON (`ragc build`), or only check them
     /// (`ragc check`, the language server).
     pub emit: bool,
+    /// Whether to keep every evaluated stack in `Compilation::evaluated` (the language
+    /// server's hovers read them). Evaluated stacks cannot cross threads, so this
+    /// evaluates on the calling thread whatever `jobs` says.
+    pub keep_evaluated: bool,
+    /// How many threads evaluate environments (at least one).
+    pub jobs: usize,
+}
+
+impl<'s> Options<'s> {
+    /// Check only, on the calling thread, keeping nothing: change the fields as needed.
+    pub fn new(stdlib: Stdlib, schema: &'s ProviderSchema) -> Options<'s> {
+        Options {
+            stdlib,
+            schema,
+            emit: false,
+            keep_evaluated: false,
+            jobs: 1,
+        }
+    }
 }
 
 /// One environment, ready to write.
@@ -32,8 +60,8 @@ pub struct Compilation {
     pub program: Program,
     /// The stacks of the root files' environments, empty when any error was found.
     pub stacks: Vec<CompiledStack>,
-    /// Every stack evaluated, the roots' and the imported ones', for tools that inspect
-    /// them (the language server's hovers, the parity table).
+    /// With `Options::keep_evaluated`, every stack evaluated, the roots' and the imported
+    /// ones', for tools that inspect them (the language server's hovers).
     pub evaluated: Vec<Stack>,
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -66,52 +94,146 @@ pub fn compile_loaded(
     diagnostics.extend(item_diagnostics);
     diagnostics.extend(crate::check::top_level_cycles(&program));
     let mut evaluated = Vec::new();
-    let mut root_stacks = Vec::new();
+    let mut outcomes = Vec::new();
     // Evaluation would only repeat what the checks found, less clearly.
     if !diagnostics.iter().any(Diagnostic::is_error) {
-        let mut cache = EvalCache::default();
-        for (item_ref, item) in program.all_items() {
-            if !matches!(item.kind, ItemKind::Env(_)) || program.file(item_ref.file).is_stdlib {
-                continue;
-            }
-            let (stack, found) = evaluate_env(&program, options.schema, &mut cache, item_ref);
-            diagnostics.extend(found);
-            if let Some(stack) = stack {
-                if program.roots.contains(&item_ref.file) {
-                    root_stacks.push(evaluated.len());
-                }
-                evaluated.push(stack);
-            }
-        }
-        diagnostics.extend(crate::lint::lint_stacks(&evaluated, &root_stacks));
-    }
-    sort_and_dedup(&mut diagnostics);
-    let failed = diagnostics.iter().any(Diagnostic::is_error);
-    let stacks = if failed {
-        Vec::new()
-    } else {
-        root_stacks
-            .iter()
-            .map(|&at| {
-                let stack = &evaluated[at];
-                CompiledStack {
-                    name: stack.name.clone(),
-                    resource_count: stack.managed_count(),
-                    files: if options.emit {
-                        emit(stack)
-                    } else {
-                        Vec::new()
-                    },
-                }
+        let envs: Vec<EnvToEvaluate> = program
+            .all_items()
+            .filter(|(item_ref, item)| {
+                matches!(item.kind, ItemKind::Env(_)) && !program.file(item_ref.file).is_stdlib
             })
-            .collect()
-    };
+            .map(|(item_ref, _)| EnvToEvaluate {
+                item: item_ref,
+                root: program.roots.contains(&item_ref.file),
+            })
+            .collect();
+        outcomes = if options.keep_evaluated || options.jobs <= 1 {
+            let mut cache = EvalCache::default();
+            let mut keep = |stack: Stack| {
+                if options.keep_evaluated {
+                    evaluated.push(stack);
+                }
+            };
+            envs.iter()
+                .map(|env| evaluate_one(&program, options, &mut cache, env, &mut keep))
+                .collect()
+        } else {
+            evaluate_on_threads(&program, options, &envs)
+        };
+    }
+    let mut names = Vec::new();
+    let mut roots = Vec::new();
+    let mut stacks = Vec::new();
+    for outcome in outcomes {
+        diagnostics.extend(outcome.diagnostics);
+        if let Some(stack_names) = outcome.names {
+            if let Some(compiled) = outcome.compiled {
+                roots.push(names.len());
+                stacks.push(compiled);
+            }
+            names.push(stack_names);
+        }
+    }
+    check_global_names(&names, &roots, &mut diagnostics);
+    sort_and_dedup(&mut diagnostics);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        stacks.clear();
+    }
     Compilation {
         program,
         stacks,
         evaluated,
         diagnostics,
     }
+}
+
+struct EnvToEvaluate {
+    item: ItemRef,
+    /// Declared in a root file: checked and emitted, not only evaluated.
+    root: bool,
+}
+
+/// What evaluating one environment gave, without the stack itself.
+struct Outcome {
+    diagnostics: Vec<Diagnostic>,
+    /// `None` when evaluation did not complete.
+    names: Option<StackNames>,
+    /// The root environments' stacks, emitted when `Options::emit`.
+    compiled: Option<CompiledStack>,
+}
+
+/// Evaluates `env`, checks and emits its stack, then gives the stack to `keep`.
+fn evaluate_one<'p>(
+    program: &'p Program,
+    options: &Options<'p>,
+    cache: &mut EvalCache<'p>,
+    env: &EnvToEvaluate,
+    keep: &mut dyn FnMut(Stack),
+) -> Outcome {
+    let (stack, mut diagnostics) = evaluate_env(program, options.schema, cache, env.item);
+    let Some(stack) = stack else {
+        return Outcome {
+            diagnostics,
+            names: None,
+            compiled: None,
+        };
+    };
+    let compiled = env.root.then(|| {
+        lint_stack(&stack, &mut diagnostics);
+        // A stack with errors is never written; the others are emitted now, while
+        // their values are in the cache, and dropped if another stack fails.
+        let emit_now = options.emit && !diagnostics.iter().any(Diagnostic::is_error);
+        CompiledStack {
+            name: stack.name.clone(),
+            resource_count: stack.managed_count(),
+            files: if emit_now { emit(&stack) } else { Vec::new() },
+        }
+    });
+    let names = Some(StackNames::of(&stack));
+    keep(stack);
+    Outcome {
+        diagnostics,
+        names,
+        compiled,
+    }
+}
+
+/// Evaluates `envs` on `options.jobs` threads (the calling one among them), each taking
+/// the next environment when it is done with one; the outcomes come back in the order
+/// of `envs`.
+fn evaluate_on_threads(
+    program: &Program,
+    options: &Options<'_>,
+    envs: &[EnvToEvaluate],
+) -> Vec<Outcome> {
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut cache = EvalCache::default();
+        let mut done = Vec::new();
+        loop {
+            let at = next.fetch_add(1, Ordering::Relaxed);
+            let Some(env) = envs.get(at) else {
+                return done;
+            };
+            let outcome = evaluate_one(program, options, &mut cache, env, &mut |_| {});
+            done.push((at, outcome));
+        }
+    };
+    let mut done: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..options.jobs).map(|_| scope.spawn(work)).collect();
+        let mut done = work();
+        for helper in helpers {
+            // A helper's panic is a bug: raise it here, as if it had happened here.
+            done.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        done
+    });
+    done.sort_unstable_by_key(|(at, _)| *at);
+    done.into_iter().map(|(_, outcome)| outcome).collect()
 }
 
 /// The environments declared in `file`, in source order.

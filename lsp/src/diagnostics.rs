@@ -64,10 +64,10 @@ pub fn run(snapshot: Snapshot, schema: &ProviderSchema) -> Result<Outcome, salsa
     } = snapshot;
     // The rest of the compilation needs no database, and holds up no edit while it runs.
     drop(db);
+    // Hovers show values of the evaluated stacks.
     let options = Options {
-        stdlib,
-        schema,
-        emit: false,
+        keep_evaluated: true,
+        ..Options::new(stdlib, schema)
     };
     let compilation = compile_loaded(program, item_diagnostics, &options);
     let notes = value_notes(&compilation);

@@ -16,15 +16,16 @@ pub fn blessing() -> bool {
     std::env::var(BLESS_VARIABLE).is_ok_and(|value| value == "1")
 }
 
-/// Compiles `roots` with the embedded standard library and schema.
-pub fn compile_files(roots: &[PathBuf]) -> Compilation {
+/// Compiles `roots` with the embedded standard library and schema, evaluating on `jobs`
+/// threads.
+pub fn compile_files(roots: &[PathBuf], jobs: usize) -> Compilation {
     let stdlib = Stdlib::Embedded;
     // The salsa database, as `ragc` and the language server use it.
     let sources = ragc::db::Database::new(stdlib.clone());
     let options = Options {
-        stdlib,
-        schema: ProviderSchema::embedded(),
         emit: true,
+        jobs,
+        ..Options::new(stdlib, ProviderSchema::embedded())
     };
     let roots: Vec<String> = roots
         .iter()

@@ -69,7 +69,7 @@ fn run_case(case: &Path) -> Result<(), Failed> {
         .unwrap_or(&source)
         .to_path_buf();
     let compilation = std::env::set_current_dir(root_dir)
-        .map(|()| compile_files(&[relative]))
+        .map(|()| compile_files(&[relative], 2))
         .map_err(|error| Failed::from(error.to_string()))?;
     let base = case.with_extension("");
     let out = PathBuf::from(format!("{}.out", base.display()));

@@ -56,9 +56,8 @@ impl Sources {
 
     fn compile(&self, roots: &[&str]) -> Compilation {
         let options = Options {
-            stdlib: Stdlib::Embedded,
-            schema: ProviderSchema::embedded(),
             emit: true,
+            ..Options::new(Stdlib::Embedded, ProviderSchema::embedded())
         };
         let roots: Vec<String> = roots.iter().map(|root| root.to_string()).collect();
         compile(self, &options, &roots)

@@ -18,8 +18,9 @@ fn repository_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Compiles the three environments from the repository root, as a user would.
-fn compile_envs() -> Compilation {
+/// Compiles the three environments from the repository root, as a user would, on `jobs`
+/// threads.
+fn compile_envs(jobs: usize) -> Compilation {
     let root = repository_root();
     std::env::set_current_dir(&root)
         .unwrap_or_else(|error| panic!("cannot enter {}: {error}", root.display()));
@@ -27,7 +28,7 @@ fn compile_envs() -> Compilation {
         .iter()
         .map(|env| PathBuf::from(format!("envs/{env}.rag")))
         .collect();
-    let compilation = compile_files(&roots);
+    let compilation = compile_files(&roots, jobs);
     let errors: Vec<&str> = compilation
         .diagnostics
         .iter()
@@ -60,7 +61,7 @@ fn main_json(compilation: &Compilation, name: &str) -> Json {
 
 #[test]
 fn stacks_equal_the_reviewed_goldens() {
-    let compilation = compile_envs();
+    let compilation = compile_envs(2);
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden/stacks");
     for stack in &compilation.stacks {
         for file in &stack.files {
@@ -74,9 +75,14 @@ fn stacks_equal_the_reviewed_goldens() {
 }
 
 #[test]
-fn output_is_byte_identical_across_runs() {
-    let first = compile_envs();
-    let second = compile_envs();
+fn output_is_byte_identical_across_runs_and_thread_counts() {
+    let first = compile_envs(1);
+    let second = compile_envs(3);
+    let names = |compilation: &Compilation| -> Vec<String> {
+        compilation.stacks.iter().map(|s| s.name.clone()).collect()
+    };
+    assert_eq!(names(&first), names(&second));
+    assert_eq!(first.diagnostics, second.diagnostics);
     for (a, b) in first.stacks.iter().zip(&second.stacks) {
         assert_eq!(a.files, b.files, "{} differs between two runs", a.name);
     }
@@ -143,7 +149,7 @@ fn row(json: &Json) -> Row {
 
 #[test]
 fn stacks_hold_the_specification_table() {
-    let compilation = compile_envs();
+    let compilation = compile_envs(2);
     let staging = row(&main_json(&compilation, "staging"));
     let prod = row(&main_json(&compilation, "prod"));
     // Fargate capacity: 1 task fixed / 2-4 tasks autoscaling.
@@ -173,7 +179,7 @@ fn stacks_hold_the_specification_table() {
 
 #[test]
 fn autoscaled_service_ignores_desired_count_drift() {
-    let compilation = compile_envs();
+    let compilation = compile_envs(2);
     let prod = main_json(&compilation, "prod");
     let service = &resources(&prod, "aws_ecs_service")[0].1;
     assert_eq!(
@@ -188,7 +194,7 @@ fn autoscaled_service_ignores_desired_count_drift() {
 
 #[test]
 fn private_route_tables_use_their_own_zones_nat_in_prod() {
-    let compilation = compile_envs();
+    let compilation = compile_envs(2);
     let prod = main_json(&compilation, "prod");
     for (name, route) in resources(&prod, "aws_route") {
         let Some(nat) = route["nat_gateway_id"].as_str() else {
@@ -269,7 +275,7 @@ fn terraform_validates_plans_and_applies_each_stack_against_a_mocked_provider() 
     ) {
         return;
     }
-    let compilation = compile_envs();
+    let compilation = compile_envs(2);
     let dir = write_stacks(&compilation);
     for env in ENVIRONMENTS {
         run_script("tests/terraform/validate_stack.sh", &dir.path().join(env));
@@ -282,7 +288,7 @@ fn checkov_finds_no_failed_check_beyond_the_documented_skips() {
     if !tool_available("checkov (bash .ci/install-tools.sh)", checkov.is_file()) {
         return;
     }
-    let compilation = compile_envs();
+    let compilation = compile_envs(2);
     let dir = write_stacks(&compilation);
     for env in ENVIRONMENTS {
         run_script("tests/security/checkov_stack.sh", &dir.path().join(env));

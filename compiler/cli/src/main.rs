@@ -18,6 +18,11 @@ use ragc::diagnostics::{render, Code, Diagnostic};
 use ragc::program::Stdlib;
 use ragc::schema::ProviderSchema;
 
+// A compilation makes millions of small allocations, freed when each environment is
+// done: mimalloc serves them in about half the time of the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Exit status when compilation found errors.
 const EXIT_COMPILE_ERRORS: u8 = 1;
 /// Exit status for usage and I/O errors.
@@ -52,6 +57,10 @@ struct CompileArgs {
     /// When to colour diagnostics.
     #[arg(long, value_enum, default_value_t = ColorWhen::Auto)]
     color: ColorWhen,
+    /// How many threads evaluate environments; the default is one per available core.
+    /// The output does not depend on it.
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
 }
 
 #[derive(Subcommand)]
@@ -145,10 +154,14 @@ fn run_compile(args: &CompileArgs, out: Option<Option<PathBuf>>) -> ExitCode {
     // The language server's salsa database: files are read from the disk, parsed and
     // checked through its queries, as in the editor.
     let sources = ragc::db::Database::new(stdlib.clone()).with_schema(schema);
+    let jobs = args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        usize::from,
+    );
     let options = Options {
-        stdlib,
-        schema,
         emit: out.is_some(),
+        jobs,
+        ..Options::new(stdlib, schema)
     };
     let compilation = compile(&sources, &options, &roots);
     let code = conclude(&compilation, args, out, started);

@@ -1,107 +1,145 @@
 //! Environments find the global stack's resources by name: the ECR repository through a
 //! data source, the state bucket through their backend. When the global stack is part
 //! of the compilation, the names must be ones it creates.
+//!
+//! Each stack is read once, into [`StackNames`], plain data that outlives the stack: the
+//! compilation drops every stack as soon as it is checked and emitted, and evaluates
+//! stacks on several threads, so the check across stacks runs on these summaries.
 
-use super::{at_value, used_by};
+use super::used_at;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::eval::stack::Stack;
-use crate::eval::value::Value;
+use crate::eval::value::{Origin, Value};
 
-/// What the global stacks of a compilation create, found once for all environments.
-pub struct GlobalNames<'s> {
-    stacks: Vec<&'s Stack>,
-    repositories: Vec<(&'s str, &'s Value)>,
-    buckets: Vec<(&'s str, &'s Value)>,
+/// What one stack creates for the others, or looks up by name.
+#[derive(Debug)]
+pub struct StackNames {
+    stack: String,
+    /// A global stack is one that creates an ECR repository.
+    global: bool,
+    /// The repositories and state buckets it creates (global stacks only).
+    repositories: Vec<Named>,
+    buckets: Vec<Named>,
+    /// Its `data "aws_ecr_repository"` lookups, with the data source's address and
+    /// declaration.
+    repository_lookups: Vec<(Named, String, Origin)>,
+    /// The bucket of its `s3` backend.
+    backend_bucket: Option<Named>,
 }
 
-impl<'s> GlobalNames<'s> {
-    /// The stacks that create an ECR repository are the global ones.
-    pub fn of(all: &'s [Stack]) -> GlobalNames<'s> {
-        let stacks: Vec<&Stack> = all
-            .iter()
-            .filter(|other| other.of_type("aws_ecr_repository").next().is_some())
+/// A name, and where the value that gives it was written.
+#[derive(Debug)]
+struct Named {
+    name: String,
+    origin: Origin,
+}
+
+impl Named {
+    fn of(value: &Value) -> Option<Named> {
+        value.as_str().map(|name| Named {
+            name: name.to_string(),
+            origin: value.origin,
+        })
+    }
+}
+
+impl StackNames {
+    pub fn of(stack: &Stack) -> StackNames {
+        let created = |type_name: &str, argument: &str| -> Vec<Named> {
+            stack
+                .of_type(type_name)
+                .filter_map(|resource| resource.body.value(argument))
+                .filter_map(Named::of)
+                .collect()
+        };
+        let repository_lookups = stack
+            .resources
+            .values()
+            .filter(|r| r.address.data && r.address.type_name == "aws_ecr_repository")
+            .filter_map(|lookup| {
+                let named = Named::of(lookup.body.value("name")?)?;
+                Some((named, lookup.address.to_string(), lookup.origin))
+            })
             .collect();
-        GlobalNames {
-            repositories: created(&stacks, "aws_ecr_repository", "name"),
-            buckets: created(&stacks, "aws_s3_bucket", "bucket"),
-            stacks,
+        let backend_bucket = stack
+            .backend
+            .as_ref()
+            .filter(|backend| backend.name == "s3")
+            .and_then(|backend| backend.body.value("bucket"))
+            .map(|value| Named {
+                // A bucket that is not a string matches no name.
+                name: value.as_str().unwrap_or_default().to_string(),
+                origin: value.origin,
+            });
+        let global = stack.of_type("aws_ecr_repository").next().is_some();
+        StackNames {
+            stack: stack.name.clone(),
+            global,
+            repositories: if global {
+                created("aws_ecr_repository", "name")
+            } else {
+                Vec::new()
+            },
+            buckets: if global {
+                created("aws_s3_bucket", "bucket")
+            } else {
+                Vec::new()
+            },
+            repository_lookups,
+            backend_bucket,
         }
     }
 }
 
-pub fn check(stack: &Stack, globals: &GlobalNames<'_>, out: &mut Vec<Diagnostic>) {
-    if globals.stacks.is_empty()
-        || globals
-            .stacks
-            .iter()
-            .any(|global| global.name == stack.name)
-    {
+/// Checks the names each stack of `roots` looks up against what the global stacks among
+/// `all` create. Nothing is checked when the compilation has no global stack.
+pub fn check(all: &[StackNames], roots: &[usize], out: &mut Vec<Diagnostic>) {
+    let globals: Vec<&StackNames> = all.iter().filter(|names| names.global).collect();
+    if globals.is_empty() {
         return;
     }
-    let repositories = &globals.repositories;
-    for lookup in stack
-        .resources
-        .values()
-        .filter(|r| r.address.data && r.address.type_name == "aws_ecr_repository")
-    {
-        let Some(value) = lookup.body.value("name") else {
-            continue;
-        };
-        let Some(name) = value.as_str() else { continue };
-        if repositories.iter().any(|(created, _)| *created == name) {
+    let repositories: Vec<&Named> = globals.iter().flat_map(|g| &g.repositories).collect();
+    let buckets: Vec<&Named> = globals.iter().flat_map(|g| &g.buckets).collect();
+    for names in roots.iter().map(|&root| &all[root]) {
+        if globals.iter().any(|global| global.stack == names.stack) {
             continue;
         }
-        out.push(used_by(
-            mismatch(value, name, "ECR repository", repositories),
-            lookup,
-        ));
-    }
-    let buckets = &globals.buckets;
-    if let Some(backend) = stack
-        .backend
-        .as_ref()
-        .filter(|backend| backend.name == "s3")
-    {
-        if let Some(value) = backend.body.value("bucket") {
-            let name = value.as_str().unwrap_or_default();
-            if !buckets.iter().any(|(created, _)| *created == name) {
-                out.push(mismatch(value, name, "state bucket", buckets));
+        for (lookup, address, declared) in &names.repository_lookups {
+            if !repositories
+                .iter()
+                .any(|created| created.name == lookup.name)
+            {
+                let diagnostic = mismatch(lookup, "ECR repository", &repositories);
+                out.push(used_at(diagnostic, *declared, address));
+            }
+        }
+        if let Some(bucket) = &names.backend_bucket {
+            if !buckets.iter().any(|created| created.name == bucket.name) {
+                out.push(mismatch(bucket, "state bucket", &buckets));
             }
         }
     }
 }
 
-/// The names, and the values that give them, of `argument` of every `type_name` resource
-/// of the global stacks.
-fn created<'s>(
-    globals: &[&'s Stack],
-    type_name: &'s str,
-    argument: &str,
-) -> Vec<(&'s str, &'s Value)> {
-    globals
-        .iter()
-        .flat_map(|global| global.of_type(type_name).collect::<Vec<_>>())
-        .filter_map(|resource| resource.body.value(argument))
-        .filter_map(|value| value.as_str().map(|name| (name, value)))
-        .collect()
-}
-
-fn mismatch(value: &Value, name: &str, what: &str, created: &[(&str, &Value)]) -> Diagnostic {
-    let mut diagnostic = at_value(
+fn mismatch(looked_up: &Named, what: &str, created: &[&Named]) -> Diagnostic {
+    let name = &looked_up.name;
+    let origin = looked_up.origin;
+    let mut diagnostic = Diagnostic::new(
         Code::GlobalNameMismatch,
-        value,
+        origin.file,
+        origin.span,
         format!("the global stack creates no {what} named `{name}`"),
     )
     .with_label("this environment looks it up by this name");
-    let names: Vec<&str> = created.iter().map(|(name, _)| *name).collect();
-    if let Some(found) = crate::schema::suggest(name, names.iter().copied()) {
+    let names = created.iter().map(|created| created.name.as_str());
+    if let Some(found) = crate::schema::suggest(name, names) {
         diagnostic = diagnostic.with_help(format!("did you mean `{found}`?"));
     }
-    for (created_name, created_value) in created.iter().take(3) {
+    for created in created.iter().take(3) {
         diagnostic = diagnostic.with_secondary(
-            created_value.origin.file,
-            created_value.origin.span,
-            format!("the global stack creates `{created_name}`"),
+            created.origin.file,
+            created.origin.span,
+            format!("the global stack creates `{}`", created.name),
         );
     }
     diagnostic

@@ -16,18 +16,13 @@ use crate::diagnostics::{Code, Diagnostic};
 use crate::eval::stack::{Body, Resource, Stack};
 use crate::eval::value::{Origin, ResourceAddress, TemplatePart, Value, ValueKind};
 
-/// Lints every stack in `roots` (indices into `stacks`), using all stacks for the
-/// cross-stack checks.
-pub fn lint_stacks(stacks: &[Stack], roots: &[usize]) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    let globals = global_names::GlobalNames::of(stacks);
-    for &root in roots {
-        let stack = &stacks[root];
-        aws::check(stack, &mut diagnostics);
-        security::check(stack, &mut diagnostics);
-        global_names::check(stack, &globals, &mut diagnostics);
-    }
-    diagnostics
+pub use global_names::{check as check_global_names, StackNames};
+
+/// The checks of one stack on its own: AWS constraints and security rules. The names it
+/// shares with other stacks are checked across stacks, by [`check_global_names`].
+pub fn lint_stack(stack: &Stack, out: &mut Vec<Diagnostic>) {
+    aws::check(stack, out);
+    security::check(stack, out);
 }
 
 /// A diagnostic pointing at where `value` was written.
@@ -37,7 +32,12 @@ fn at_value(code: Code, value: &Value, message: impl Into<String>) -> Diagnostic
 
 /// Adds "used by this resource" pointing at the declaration, when it is elsewhere.
 fn used_by(diagnostic: Diagnostic, resource: &Resource) -> Diagnostic {
-    let origin = resource.origin;
+    used_at(diagnostic, resource.origin, &resource.address)
+}
+
+/// Adds "used by `address`" pointing at `origin`, the resource's declaration, when it is
+/// not where the diagnostic points already.
+fn used_at(diagnostic: Diagnostic, origin: Origin, address: &dyn fmt::Display) -> Diagnostic {
     let primary = diagnostic.primary().map(|label| Origin {
         file: label.file,
         span: label.span,
@@ -45,11 +45,7 @@ fn used_by(diagnostic: Diagnostic, resource: &Resource) -> Diagnostic {
     if primary == Some(origin) {
         return diagnostic;
     }
-    diagnostic.with_secondary(
-        origin.file,
-        origin.span,
-        format!("used by `{}`", resource.address),
-    )
+    diagnostic.with_secondary(origin.file, origin.span, format!("used by `{address}`"))
 }
 
 /// A resource address borrowing its names from a reference or a resource, so that the
