@@ -8,13 +8,12 @@
 //! shared out among threads. Results are put back in source order, so the output does
 //! not depend on the number of threads.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use crate::diagnostics::{sort_and_dedup, Diagnostic};
 use crate::emit::{emit, EmittedFile};
 use crate::eval::stack::Stack;
 use crate::eval::{evaluate_env, EvalCache};
 use crate::lint::{check_global_names, lint_stack, StackNames};
+use crate::parallel::map_in_order;
 use crate::program::{ItemRef, Program, SourceProvider, Stdlib};
 use crate::schema::ProviderSchema;
 use crate::syntax::ast::ItemKind;
@@ -77,6 +76,7 @@ pub fn compile(
     options: &Options<'_>,
     roots: &[String],
 ) -> Compilation {
+    sources.parse_ahead(&options.stdlib, roots, options.jobs);
     let program = Program::load(sources, &options.stdlib, roots);
     let item_diagnostics = sources.item_diagnostics(&program, options.schema);
     compile_loaded(program, item_diagnostics, options)
@@ -118,7 +118,9 @@ pub fn compile_loaded(
                 .map(|env| evaluate_one(&program, options, &mut cache, env, &mut keep))
                 .collect()
         } else {
-            evaluate_on_threads(&program, options, &envs)
+            map_in_order(&envs, options.jobs, EvalCache::default, |cache, env| {
+                evaluate_one(&program, options, cache, env, &mut drop)
+            })
         };
     }
     let mut names = Vec::new();
@@ -196,44 +198,6 @@ fn evaluate_one<'p>(
         names,
         compiled,
     }
-}
-
-/// Evaluates `envs` on `options.jobs` threads (the calling one among them), each taking
-/// the next environment when it is done with one; the outcomes come back in the order
-/// of `envs`.
-fn evaluate_on_threads(
-    program: &Program,
-    options: &Options<'_>,
-    envs: &[EnvToEvaluate],
-) -> Vec<Outcome> {
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut cache = EvalCache::default();
-        let mut done = Vec::new();
-        loop {
-            let at = next.fetch_add(1, Ordering::Relaxed);
-            let Some(env) = envs.get(at) else {
-                return done;
-            };
-            let outcome = evaluate_one(program, options, &mut cache, env, &mut |_| {});
-            done.push((at, outcome));
-        }
-    };
-    let mut done: Vec<(usize, Outcome)> = std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..options.jobs).map(|_| scope.spawn(work)).collect();
-        let mut done = work();
-        for helper in helpers {
-            // A helper's panic is a bug: raise it here, as if it had happened here.
-            done.extend(
-                helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
-        }
-        done
-    });
-    done.sort_unstable_by_key(|(at, _)| *at);
-    done.into_iter().map(|(_, outcome)| outcome).collect()
 }
 
 /// The environments declared in `file`, in source order.

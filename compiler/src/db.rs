@@ -22,13 +22,15 @@
 //! every snapshot is dropped, so readers should hold one only while they load.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use salsa::Setter;
 
 use crate::check::{check_file, check_item};
 use crate::diagnostics::{Diagnostic, FileId};
-use crate::program::{parse_chunk, Program, SourceProvider, Stdlib, STDLIB_PREFIX};
+use crate::parallel::map_in_order;
+use crate::program::{normalize, parse_chunk, Program, SourceProvider, Stdlib, STDLIB_PREFIX};
 use crate::schema::ProviderSchema;
 use crate::scope::{Declarations, Scope};
 use crate::syntax::{self, item_chunks, Parsed, ParsedItem, Shift};
@@ -299,6 +301,38 @@ impl SourceProvider for Database {
             Some(file) => with_file_id(parsed_file(self, file), id),
             None => Arc::new(crate::program::parse_source(id, text)),
         }
+    }
+
+    /// Parses every item chunk of the files on `jobs` threads, each with its own handle
+    /// of the database (a clone): `parsed_item` is computed once per chunk whichever
+    /// thread asks, and `Program::load` then finds the parses done. Chunks, not files,
+    /// are shared out, so that one large file is parsed on every thread too.
+    fn parse_ahead(&self, stdlib: &Stdlib, roots: &[String], jobs: usize) {
+        if jobs <= 1 {
+            return;
+        }
+        let paths = stdlib
+            .file_names()
+            .into_iter()
+            .map(|name| format!("{STDLIB_PREFIX}{name}"))
+            .chain(roots.iter().map(|root| normalize(Path::new(root))));
+        let mut chunks = Vec::new();
+        for path in paths {
+            if self.read(&path).is_none() {
+                continue; // `Program::load` reports it.
+            }
+            if let Some(file) = self.file(&path) {
+                chunks.extend(file_chunks(self, file).iter().map(|(_, chunk)| *chunk));
+            }
+        }
+        // A handle cannot be shared between threads, only moved: one for each thread.
+        let handles = Mutex::new(vec![self.clone(); jobs]);
+        let take_handle = || handles.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        map_in_order(&chunks, jobs, take_handle, |db, chunk| {
+            if let Some(db) = db {
+                parsed_item(db, *chunk);
+            }
+        });
     }
 
     fn item_diagnostics(&self, program: &Program, schema: &ProviderSchema) -> Vec<Diagnostic> {

@@ -12,6 +12,7 @@ pub mod emit;
 pub mod eval;
 pub mod ide;
 pub mod lint;
+pub mod parallel;
 pub mod program;
 pub mod resolve;
 pub mod schema;

@@ -30,6 +30,10 @@ pub trait SourceProvider {
     fn item_diagnostics(&self, program: &Program, schema: &ProviderSchema) -> Vec<Diagnostic> {
         crate::check::check_items(program, schema)
     }
+
+    /// Parses the standard library and `roots` on `jobs` threads before `Program::load`
+    /// reads them one by one, for providers that keep parses (the salsa database).
+    fn parse_ahead(&self, _stdlib: &Stdlib, _roots: &[String], _jobs: usize) {}
 }
 
 /// Reads files from the disk and the standard library from `stdlib`.

@@ -13,8 +13,9 @@ use std::time::Instant;
 use clap::{Parser, Subcommand, ValueEnum};
 use codespan_reporting::term::termcolor::{BufferWriter, ColorChoice};
 
-use ragc::compile::{compile, Compilation, Options};
+use ragc::compile::{compile, Compilation, CompiledStack, Options};
 use ragc::diagnostics::{render, Code, Diagnostic};
+use ragc::parallel::map_in_order;
 use ragc::program::Stdlib;
 use ragc::schema::ProviderSchema;
 
@@ -154,13 +155,9 @@ fn run_compile(args: &CompileArgs, out: Option<Option<PathBuf>>) -> ExitCode {
     // The language server's salsa database: files are read from the disk, parsed and
     // checked through its queries, as in the editor.
     let sources = ragc::db::Database::new(stdlib.clone()).with_schema(schema);
-    let jobs = args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, usize::from),
-        usize::from,
-    );
     let options = Options {
         emit: out.is_some(),
-        jobs,
+        jobs: jobs(args),
         ..Options::new(stdlib, schema)
     };
     let compilation = compile(&sources, &options, &roots);
@@ -210,27 +207,51 @@ fn conclude(
         return usage_error("the files declare no environment (`env NAME = MODULE { ... }`)");
     }
     let several = compilation.stacks.len() > 1;
-    let mut summary = String::new();
-    for stack in &compilation.stacks {
-        let dir = match (&out, several) {
+    let dirs: Vec<PathBuf> = compilation
+        .stacks
+        .iter()
+        .map(|stack| match (&out, several) {
             (Some(dir), true) => dir.join(&stack.name),
             (Some(dir), false) => dir.clone(),
             (None, _) => Path::new("build").join(&stack.name),
+        })
+        .collect();
+    let targets: Vec<(&PathBuf, &CompiledStack)> = dirs.iter().zip(&compilation.stacks).collect();
+    // Written on as many threads as the compilation used; each stack's time is when its
+    // last file was renamed into place.
+    let written = map_in_order(
+        &targets,
+        jobs(args),
+        || (),
+        |(), (dir, stack)| output::write_stack(dir, &stack.files).map(|()| started.elapsed()),
+    );
+    let mut summary = String::new();
+    for ((dir, stack), result) in targets.into_iter().zip(written) {
+        let elapsed = match result {
+            Ok(elapsed) => elapsed,
+            Err(error) => {
+                print_to_stderr(&summary);
+                return usage_error(&format!("cannot write `{}`: {error}", dir.display()));
+            }
         };
-        if let Err(error) = output::write_stack(&dir, &stack.files) {
-            print_to_stderr(&summary);
-            return usage_error(&format!("cannot write `{}`: {error}", dir.display()));
-        }
         let _ = writeln!(
             summary,
             "wrote {} ({} resources) in {:.1} ms",
             dir.display(),
             stack.resource_count,
-            started.elapsed().as_secs_f64() * 1000.0
+            elapsed.as_secs_f64() * 1000.0
         );
     }
     print_to_stderr(&summary);
     ExitCode::SUCCESS
+}
+
+/// The `-j` of the command, or one thread per available core.
+fn jobs(args: &CompileArgs) -> usize {
+    args.jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        usize::from,
+    )
 }
 
 /// Writes `text` to the standard error with one system call: `eprintln!` writes each
