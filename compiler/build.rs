@@ -3,9 +3,17 @@
 //! its tree stored in postcard's binary form, so that a compilation reads the standard
 //! library's trees instead of parsing about a thousand lines every time. A syntax error
 //! in the standard library therefore fails the build of `ragc`.
+//!
+//! The AWS provider schema (`../stdlib/aws/provider-schema.json`) is embedded the same
+//! way: each resource and data source entry decoded here (`ragc_schema_model`) and stored,
+//! so that a compilation reads the stored blocks it needs instead of decoding their JSON.
+//! An entry that does not decode fails the build.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+
+use ragc_schema_model::SchemaDocument;
+use serde_json::value::RawValue;
 
 use ragc_syntax::diagnostics::FileId;
 use ragc_syntax::source::LineIndex;
@@ -38,6 +46,62 @@ fn main() {
     }
     code.push_str("];\n");
     write(&out_dir.join("stdlib_files.rs"), code.as_bytes());
+    store_schema(&root.join("aws/provider-schema.json"), &out_dir);
+}
+
+/// Decodes and stores every entry of the AWS provider of the schema document at `path`:
+/// writes the stored blocks one after the other (`schema.bin`) and `schema_store.rs`,
+/// which says where each one is.
+fn store_schema(path: &Path, out_dir: &Path) {
+    println!("cargo:rerun-if-changed={}", path.display());
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    let document: SchemaDocument = serde_json::from_str(&text)
+        .unwrap_or_else(|error| panic!("{} is not a schema document: {error}", path.display()));
+    let Some((source, provider)) = document
+        .provider_schemas
+        .iter()
+        .find(|(source, _)| source.ends_with("/aws"))
+    else {
+        panic!("{} has no AWS provider", path.display());
+    };
+    let mut blob = Vec::new();
+    let mut store = |name: &str, entry: &RawValue| -> (usize, usize) {
+        let block = ragc_schema_model::decode_entry(entry.get())
+            .and_then(|block| ragc_schema_model::store(&block))
+            .unwrap_or_else(|error| panic!("{}: `{name}`: {error}", path.display()));
+        let start = blob.len();
+        blob.extend_from_slice(&block);
+        (start, blob.len())
+    };
+    let mut code = format!("pub(super) const SOURCE: &str = {source:?};\n");
+    let provider_place = provider.provider.map(|entry| store("provider", entry));
+    let _ = writeln!(
+        code,
+        "pub(super) const PROVIDER: Option<(usize, usize)> = {provider_place:?};"
+    );
+    for (table, entries) in [
+        ("RESOURCES", &provider.resource_schemas),
+        ("DATA_SOURCES", &provider.data_source_schemas),
+    ] {
+        let _ = writeln!(
+            code,
+            "pub(super) const {table}: &[(&str, usize, usize)] = &["
+        );
+        for (name, entry) in entries {
+            let (start, end) = store(name, entry);
+            let _ = writeln!(code, "    ({name:?}, {start}, {end}),");
+        }
+        code.push_str("];\n");
+    }
+    let blob_path = out_dir.join("schema.bin");
+    write(&blob_path, &blob);
+    let _ = writeln!(
+        code,
+        "pub(super) static BLOB: &[u8] = include_bytes!({:?});",
+        blob_path.display().to_string()
+    );
+    write(&out_dir.join("schema_store.rs"), code.as_bytes());
 }
 
 /// Where an item chunk's text and tree are: (text start, text end, tree start, tree end).

@@ -9,7 +9,7 @@ use crate::diagnostics::{Code, Diagnostic, FileId};
 use crate::eval::{BUILTINS, BUILTIN_TYPES};
 use crate::program::Program;
 use crate::resolve::graph::{cycle_order, module_graph, names_in};
-use crate::schema::{suggest, BlockProblem, BlockSchema, ProviderSchema, WrittenItem};
+use crate::schema::{suggest, BlockProblem, BlockSchema, CheckBlock, ProviderSchema, WrittenItem};
 use crate::scope::{DeclKind, Scope};
 use crate::source::Span;
 use crate::syntax::ast::*;

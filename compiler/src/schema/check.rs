@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use super::model::BlockSchema;
 use super::suggest::suggest;
+use super::BlockSchema;
 
 /// How an item was written in the block body.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -121,7 +121,13 @@ impl fmt::Display for BlockProblem {
     }
 }
 
-impl BlockSchema {
+/// Checking what is written in a block body against the block's schema (a trait, as the
+/// model is another crate's).
+pub trait CheckBlock {
+    fn check_block(&self, written: &[WrittenItem<'_>]) -> Vec<BlockProblem>;
+}
+
+impl CheckBlock for BlockSchema {
     /// Checks the items written in one block body against this schema.
     ///
     /// Problems come in a stable order: first one per offending written item
@@ -130,7 +136,7 @@ impl BlockSchema {
     /// A name written with the wrong syntax is not also reported as missing.
     /// Nested blocks are not descended into: check each nested body with its
     /// own `NestedBlockSchema::block`.
-    pub fn check_block(&self, written: &[WrittenItem<'_>]) -> Vec<BlockProblem> {
+    fn check_block(&self, written: &[WrittenItem<'_>]) -> Vec<BlockProblem> {
         let mut problems = Vec::new();
         let mut seen: BTreeSet<&str> = BTreeSet::new();
         let mut block_counts: BTreeMap<&str, u64> = BTreeMap::new();

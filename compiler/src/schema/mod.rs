@@ -5,17 +5,16 @@
 //! Loading is lazy. [`ProviderSchema::from_json`] scans the document once
 //! and records the byte span of each resource / data-source entry; a type's
 //! block is decoded into [`BlockSchema`] the first time it is looked up, and
-//! cached. For the embedded schema even that scan is skipped: the spans come
-//! from the generated `embedded_index.rs`, checked against the document.
+//! cached. The embedded schema's entries were decoded when `ragc` was built
+//! (`compiler/build.rs`) and are stored in postcard's form: a lookup reads the
+//! stored block, and no JSON is read at run time.
 //!
 //! Also here: [`suggest`] ("did you mean"), [`BlockSchema::check_block`]
-//! (names written in a block body vs. its schema) and [`TfType`].
+//! (names written in a block body vs. its schema). The model itself ([`BlockSchema`],
+//! [`TfType`], ...) is the crate `ragc-schema-model`, which the build script shares.
 
 mod check;
-mod embedded_index;
-mod model;
 mod suggest;
-mod types;
 
 #[cfg(test)]
 mod tests;
@@ -26,18 +25,21 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
 
+use ragc_schema_model::SchemaDocument;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-pub use check::{BlockProblem, Written, WrittenItem};
-pub use model::{AttributeSchema, BlockSchema, NestedAttributes, NestedBlockSchema, Nesting};
+pub use check::{BlockProblem, CheckBlock, Written, WrittenItem};
+pub use ragc_schema_model::{
+    AttributeSchema, BlockSchema, CtyType, NestedAttributes, NestedBlockSchema, Nesting, TfType,
+};
 pub use suggest::suggest;
-pub use types::TfType;
 
-/// The AWS provider schema (`terraform providers schema -json` output) that
-/// ships inside the binary.
-pub const EMBEDDED_SCHEMA_JSON: &str = include_str!("../../../stdlib/aws/provider-schema.json");
+/// The embedded schema's entries, stored by `compiler/build.rs`: where each is in `BLOB`.
+mod stored {
+    include!(concat!(env!("OUT_DIR"), "/schema_store.rs"));
+}
 
 /// Which kind of schema entry a lookup or an error is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,7 +107,8 @@ impl std::error::Error for SchemaError {}
 
 /// One provider's schema, decoded on demand.
 pub struct ProviderSchema {
-    /// The whole schema document; entries are byte ranges into it.
+    /// The schema document the entries' spans point into (empty for the embedded
+    /// schema, whose entries are stored).
     text: Cow<'static, str>,
     source: String,
     provider: Option<LazyBlock>,
@@ -113,17 +116,24 @@ pub struct ProviderSchema {
     data_sources: BTreeMap<String, LazyBlock>,
 }
 
-/// Where one `{"version": N, "block": {...}}` entry sits in the document
-/// and, once asked for, its decoded block.
+/// One entry of the schema and, once asked for, its decoded block.
 struct LazyBlock {
-    span: Range<usize>,
+    entry: Entry,
     decoded: OnceLock<Result<BlockSchema, SchemaError>>,
 }
 
+/// Where an entry's block comes from.
+enum Entry {
+    /// A `{"version": N, "block": {...}}` entry: its span in the document.
+    Json(Range<usize>),
+    /// A block stored by the build script (`ragc_schema_model::store`).
+    Stored(&'static [u8]),
+}
+
 impl LazyBlock {
-    fn new(span: Range<usize>) -> Self {
+    fn new(entry: Entry) -> Self {
         LazyBlock {
-            span,
+            entry,
             decoded: OnceLock::new(),
         }
     }
@@ -131,9 +141,12 @@ impl LazyBlock {
     fn get(&self, text: &str, kind: SchemaKind, name: &str) -> Result<&BlockSchema, &SchemaError> {
         self.decoded
             .get_or_init(|| {
-                let decoded = match text.get(self.span.clone()) {
-                    Some(json) => model::decode_entry(json),
-                    None => Err("entry lies outside the schema document".to_owned()),
+                let decoded = match &self.entry {
+                    Entry::Json(span) => match text.get(span.clone()) {
+                        Some(json) => ragc_schema_model::decode_entry(json),
+                        None => Err("entry lies outside the schema document".to_owned()),
+                    },
+                    Entry::Stored(bytes) => ragc_schema_model::load_stored(bytes),
                 };
                 decoded.map_err(|message| SchemaError::InvalidEntry {
                     kind,
@@ -146,29 +159,13 @@ impl LazyBlock {
 }
 
 #[derive(Deserialize)]
-struct RawDocument<'a> {
-    #[serde(borrow, default)]
-    provider_schemas: BTreeMap<String, RawProvider<'a>>,
-}
-
-#[derive(Deserialize)]
-struct RawProvider<'a> {
-    #[serde(borrow, default)]
-    provider: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    resource_schemas: BTreeMap<String, &'a RawValue>,
-    #[serde(borrow, default)]
-    data_source_schemas: BTreeMap<String, &'a RawValue>,
-}
-
-#[derive(Deserialize)]
 struct RawProviderList {
     #[serde(default)]
     provider_schemas: BTreeMap<String, IgnoredAny>,
 }
 
 /// Byte spans of one provider's entries: what the lazy loader needs to know
-/// about a document. Also the content of the generated `embedded_index`.
+/// about a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct DocumentIndex {
     source: String,
@@ -209,43 +206,46 @@ impl ProviderSchema {
     }
 
     /// The AWS provider schema compiled into the binary, loaded once per
-    /// process. Uses the pre-computed `embedded_index` (no JSON scan) when it
-    /// matches the embedded document, and indexes the document otherwise.
-    ///
-    /// # Panics
-    /// If the embedded document is malformed: a build defect, caught by this
-    /// module's tests.
+    /// process from the blocks the build script stored.
     pub fn embedded() -> &'static ProviderSchema {
         static EMBEDDED: OnceLock<ProviderSchema> = OnceLock::new();
         EMBEDDED.get_or_init(|| {
-            let text = EMBEDDED_SCHEMA_JSON;
-            let index = match load_embedded_index(text) {
-                Some(index) => index,
-                None => match index_document(text, None) {
-                    Ok(index) => index,
-                    Err(e) => panic!("the embedded AWS provider schema is malformed: {e}"),
-                },
+            let block = |(start, end): (usize, usize)| {
+                LazyBlock::new(Entry::Stored(
+                    stored::BLOB.get(start..end).unwrap_or_default(),
+                ))
             };
-            ProviderSchema::from_index(Cow::Borrowed(text), index)
+            let table = |entries: &[(&str, usize, usize)]| {
+                entries
+                    .iter()
+                    .map(|&(name, start, end)| (name.to_owned(), block((start, end))))
+                    .collect()
+            };
+            ProviderSchema {
+                text: Cow::Borrowed(""),
+                source: stored::SOURCE.to_owned(),
+                provider: stored::PROVIDER.map(block),
+                resources: table(stored::RESOURCES),
+                data_sources: table(stored::DATA_SOURCES),
+            }
         })
     }
 
     fn from_index(text: Cow<'static, str>, index: DocumentIndex) -> ProviderSchema {
         let lazy = |m: BTreeMap<String, Range<usize>>| {
             m.into_iter()
-                .map(|(name, span)| (name, LazyBlock::new(span)))
+                .map(|(name, span)| (name, LazyBlock::new(Entry::Json(span))))
                 .collect()
         };
         ProviderSchema {
             text,
             source: index.source,
-            provider: index.provider.map(LazyBlock::new),
+            provider: index.provider.map(|span| LazyBlock::new(Entry::Json(span))),
             resources: lazy(index.resources),
             data_sources: lazy(index.data_sources),
         }
     }
 
-    /// The provider's source address, e.g. `registry.terraform.io/hashicorp/aws`.
     pub fn source(&self) -> &str {
         &self.source
     }
@@ -350,7 +350,7 @@ impl fmt::Debug for ProviderSchema {
 /// provider is (`wanted` = a source address or suffix; `None` = AWS if
 /// present, else the first provider).
 fn index_document(text: &str, wanted: Option<&str>) -> Result<DocumentIndex, SchemaError> {
-    let mut doc: RawDocument<'_> =
+    let mut doc: SchemaDocument<'_> =
         serde_json::from_str(text).map_err(|e| SchemaError::Json(e.to_string()))?;
     let sources = || doc.provider_schemas.keys();
     let chosen = match wanted {
@@ -387,52 +387,6 @@ fn index_document(text: &str, wanted: Option<&str>) -> Result<DocumentIndex, Sch
         data_sources: spans(raw.data_source_schemas)?,
         source,
     })
-}
-
-/// The pre-computed index of the embedded document, if it still matches
-/// `text`: same length, and every recorded span is a `{...}` value right after
-/// its `"name":` key. A stale table yields `None` (and fails a unit test).
-fn load_embedded_index(text: &str) -> Option<DocumentIndex> {
-    if text.len() != embedded_index::DOCUMENT_LEN {
-        return None;
-    }
-    let spans = |table: &[(&str, usize, usize)]| -> Option<BTreeMap<String, Range<usize>>> {
-        table
-            .iter()
-            .map(|&(name, start, end)| {
-                entry_span_ok(text, name, start, end).then(|| (name.to_owned(), start..end))
-            })
-            .collect()
-    };
-    let provider = match embedded_index::PROVIDER {
-        None => None,
-        Some((start, end)) => {
-            if !entry_span_ok(text, "provider", start, end) {
-                return None;
-            }
-            Some(start..end)
-        }
-    };
-    Some(DocumentIndex {
-        source: embedded_index::SOURCE.to_owned(),
-        provider,
-        resources: spans(embedded_index::RESOURCES)?,
-        data_sources: spans(embedded_index::DATA_SOURCES)?,
-    })
-}
-
-fn entry_span_ok(text: &str, name: &str, start: usize, end: usize) -> bool {
-    let bytes = text.as_bytes();
-    let braces = start < end
-        && bytes.get(start) == Some(&b'{')
-        && end.checked_sub(1).and_then(|last| bytes.get(last)) == Some(&b'}');
-    braces
-        && text
-            .get(..start)
-            .and_then(|head| head.trim_end().strip_suffix(':'))
-            .and_then(|head| head.trim_end().strip_suffix('"'))
-            .and_then(|head| head.strip_suffix(name))
-            .is_some_and(|head| head.ends_with('"'))
 }
 
 /// The byte range of `raw` (borrowed from `text` by serde_json) in `text`.

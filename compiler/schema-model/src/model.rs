@@ -3,13 +3,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
-use super::types::TfType;
+use crate::types::{CtyType, TfType};
 
 /// The schema of one block: a resource or data source body, the provider
 /// configuration block, or a nested block inside one of those.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockSchema {
     /// Attributes by name (arguments and/or exported values).
     pub attributes: BTreeMap<String, AttributeSchema>,
@@ -22,7 +22,7 @@ pub struct BlockSchema {
 }
 
 /// The schema of one attribute.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AttributeSchema {
     /// The attribute's value type. For protocol-6 `nested_type` attributes
     /// this is the implied type (`object({...})`, `list(object({...}))`, ...).
@@ -76,7 +76,7 @@ impl AttributeSchema {
 
 /// A protocol-6 `nested_type`: an attribute whose value is structured like a
 /// block but written with attribute syntax.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NestedAttributes {
     pub nesting: Nesting,
     pub min_items: u64,
@@ -86,7 +86,7 @@ pub struct NestedAttributes {
 }
 
 /// A nested block type inside a block.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NestedBlockSchema {
     pub nesting: Nesting,
     pub min_items: u64,
@@ -113,7 +113,7 @@ impl NestedBlockSchema {
 }
 
 /// How a nested block (or nested attribute type) repeats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Nesting {
     Single,
@@ -214,7 +214,7 @@ struct RawBlock {
 #[derive(Deserialize)]
 struct RawAttribute {
     #[serde(default, rename = "type")]
-    ty: Option<TfType>,
+    ty: Option<CtyType>,
     #[serde(default)]
     nested_type: Option<RawNestedType>,
     #[serde(default)]
@@ -257,7 +257,7 @@ struct RawBlockType {
 
 /// Decodes one schema entry (`{"version": N, "block": {...}}`). The error is
 /// a plain message; the caller adds which type it was decoding.
-pub(super) fn decode_entry(json: &str) -> Result<BlockSchema, String> {
+pub fn decode_entry(json: &str) -> Result<BlockSchema, String> {
     let raw: RawEntry = serde_json::from_str(json).map_err(|e| e.to_string())?;
     convert_block(raw.block, "")
 }
@@ -301,7 +301,7 @@ fn convert_attributes(
 
 fn convert_attribute(raw: RawAttribute, path: &str) -> Result<AttributeSchema, String> {
     let (ty, nested) = match (raw.ty, raw.nested_type) {
-        (Some(ty), _) => (ty, None),
+        (Some(ty), _) => (ty.0, None),
         (None, Some(nt)) => {
             let attributes = convert_attributes(nt.attributes, path)?;
             let object = TfType::Object(

@@ -5,14 +5,17 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
 
 /// A Terraform (cty) type.
 ///
 /// `Dynamic` is cty's dynamic pseudo-type: the provider accepts a value of any
 /// type there. It prints as `any`, the keyword Terraform uses for it in type
 /// constraints.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// Its serde form is the stored one (`postcard`, see the crate's documentation); the cty
+/// JSON encoding of schema documents is read through [`CtyType`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum TfType {
     String,
     Number,
@@ -90,12 +93,15 @@ impl fmt::Display for TfType {
 const PRIMITIVES: &[&str] = &["string", "number", "bool", "dynamic"];
 const KINDS: &[&str] = &["list", "set", "map", "object", "tuple"];
 
-/// Decodes cty's JSON type encoding: `"string"`, `["list", T]`,
-/// `["object", {name: T}]` (an optional third element listing optional
-/// attributes is accepted and ignored), `["tuple", [T, ...]]`.
-impl<'de> Deserialize<'de> for TfType {
+/// A type in cty's JSON encoding: `"string"`, `["list", T]`, `["object", {name: T}]` (an
+/// optional third element listing optional attributes is accepted and ignored),
+/// `["tuple", [T, ...]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CtyType(pub TfType);
+
+impl<'de> Deserialize<'de> for CtyType {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(TfTypeVisitor)
+        deserializer.deserialize_any(TfTypeVisitor).map(CtyType)
     }
 }
 
@@ -123,16 +129,19 @@ impl<'de> Visitor<'de> for TfTypeVisitor {
             .next_element()?
             .ok_or_else(|| de::Error::invalid_length(0, &self))?;
         let ty = match kind.as_str() {
-            "list" => TfType::List(Box::new(required_element(&mut seq, &self)?)),
-            "set" => TfType::Set(Box::new(required_element(&mut seq, &self)?)),
-            "map" => TfType::Map(Box::new(required_element(&mut seq, &self)?)),
+            "list" => TfType::List(Box::new(element_type(&mut seq, &self)?)),
+            "set" => TfType::Set(Box::new(element_type(&mut seq, &self)?)),
+            "map" => TfType::Map(Box::new(element_type(&mut seq, &self)?)),
             "object" => {
-                let attrs: BTreeMap<String, TfType> = required_element(&mut seq, &self)?;
+                let attrs: BTreeMap<String, CtyType> = required_element(&mut seq, &self)?;
                 // cty type constraints may carry a list of optional attribute names.
                 let _optional: Option<IgnoredAny> = seq.next_element()?;
-                TfType::Object(attrs)
+                TfType::Object(attrs.into_iter().map(|(name, ty)| (name, ty.0)).collect())
             }
-            "tuple" => TfType::Tuple(required_element(&mut seq, &self)?),
+            "tuple" => {
+                let elements: Vec<CtyType> = required_element(&mut seq, &self)?;
+                TfType::Tuple(elements.into_iter().map(|ty| ty.0).collect())
+            }
             other => return Err(de::Error::unknown_variant(other, KINDS)),
         };
         if seq.next_element::<IgnoredAny>()?.is_some() {
@@ -142,6 +151,13 @@ impl<'de> Visitor<'de> for TfTypeVisitor {
         }
         Ok(ty)
     }
+}
+
+fn element_type<'de, A: SeqAccess<'de>>(
+    seq: &mut A,
+    visitor: &TfTypeVisitor,
+) -> Result<TfType, A::Error> {
+    required_element::<A, CtyType>(seq, visitor).map(|ty| ty.0)
 }
 
 fn required_element<'de, A, T>(seq: &mut A, visitor: &TfTypeVisitor) -> Result<T, A::Error>
