@@ -29,7 +29,8 @@ pub struct Options<'s> {
     /// server's hovers read them). Evaluated stacks cannot cross threads, so this
     /// evaluates on the calling thread whatever `jobs` says.
     pub keep_evaluated: bool,
-    /// How many threads evaluate environments (at least one).
+    /// How many threads evaluate environments; 0: one per available core
+    /// (`parallel::threads`).
     pub jobs: usize,
 }
 
@@ -107,7 +108,11 @@ pub fn compile_loaded(
                 root: program.roots.contains(&item_ref.file),
             })
             .collect();
-        outcomes = if options.keep_evaluated || options.jobs <= 1 {
+        // An environment takes about a millisecond: for a few, starting threads (and
+        // asking how many cores there are) costs more than it saves.
+        const MIN_ENVS_FOR_THREADS: usize = 4;
+        let one_thread = options.jobs == 1 || envs.len() < MIN_ENVS_FOR_THREADS;
+        outcomes = if options.keep_evaluated || one_thread {
             let mut cache = EvalCache::default();
             let mut keep = |stack: Stack| {
                 if options.keep_evaluated {

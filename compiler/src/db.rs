@@ -306,29 +306,42 @@ impl SourceProvider for Database {
     /// Parses every item chunk of the files on `jobs` threads, each with its own handle
     /// of the database (a clone): `parsed_item` is computed once per chunk whichever
     /// thread asks, and `Program::load` then finds the parses done. Chunks, not files,
-    /// are shared out, so that one large file is parsed on every thread too.
+    /// are shared out, so that one large file is parsed on every thread too. The
+    /// embedded standard library's trees are stored, not parsed, and small inputs are
+    /// parsed faster than threads start: both are left to `Program::load`.
     fn parse_ahead(&self, stdlib: &Stdlib, roots: &[String], jobs: usize) {
-        if jobs <= 1 {
-            return;
-        }
-        let paths = stdlib
-            .file_names()
+        /// About 250 lines: a millisecond or two of parsing on one thread.
+        const MIN_BYTES: usize = 8 * 1024;
+        let stdlib_paths = match stdlib {
+            Stdlib::Embedded => Vec::new(),
+            Stdlib::Folder(_) => stdlib
+                .file_names()
+                .into_iter()
+                .map(|name| format!("{STDLIB_PREFIX}{name}"))
+                .collect(),
+        };
+        let paths = stdlib_paths
             .into_iter()
-            .map(|name| format!("{STDLIB_PREFIX}{name}"))
             .chain(roots.iter().map(|root| normalize(Path::new(root))));
         let mut chunks = Vec::new();
+        let mut bytes = 0;
         for path in paths {
             if self.read(&path).is_none() {
                 continue; // `Program::load` reports it.
             }
             if let Some(file) = self.file(&path) {
+                bytes += file.text(self).len();
                 chunks.extend(file_chunks(self, file).iter().map(|(_, chunk)| *chunk));
             }
         }
+        if bytes < MIN_BYTES {
+            return;
+        }
+        let threads = crate::parallel::threads(jobs);
         // A handle cannot be shared between threads, only moved: one for each thread.
-        let handles = Mutex::new(vec![self.clone(); jobs]);
+        let handles = Mutex::new(vec![self.clone(); threads]);
         let take_handle = || handles.lock().unwrap_or_else(PoisonError::into_inner).pop();
-        map_in_order(&chunks, jobs, take_handle, |db, chunk| {
+        map_in_order(&chunks, threads, take_handle, |db, chunk| {
             if let Some(db) = db {
                 parsed_item(db, *chunk);
             }

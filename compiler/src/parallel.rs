@@ -2,9 +2,21 @@
 //! parse, the stacks to write.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+/// `jobs`, or when it is 0 the number of cores this process may use. That answer costs
+/// system calls (CPU affinity, cgroup quotas), so it is asked once, and only by work that
+/// has something to share.
+pub fn threads(jobs: usize) -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    match jobs {
+        0 => *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from)),
+        jobs => jobs,
+    }
+}
 
 /// Calls `work` on every item of `items` from `jobs` threads (the calling one among
-/// them), each taking the next item when it is done with one, so that uneven items
+/// them; 0: see [`threads`]), each taking the next item when it is done with one, so that uneven items
 /// balance out. Each thread has its own state, made by `init` on that thread (it need
 /// not cross threads). The results come back in the order of `items`, whatever thread
 /// computed them. A panic in any thread is raised again on the calling one.
@@ -30,7 +42,10 @@ where
             done.push((at, work(&mut state, item)));
         }
     };
-    let helpers = jobs.clamp(1, items.len().max(1)) - 1;
+    let helpers = match items.len() {
+        0 | 1 => 0,
+        count => threads(jobs).clamp(1, count) - 1,
+    };
     let mut done = std::thread::scope(|scope| {
         let spawned: Vec<_> = (0..helpers).map(|_| scope.spawn(run)).collect();
         let mut done = run();
@@ -55,6 +70,7 @@ mod tests {
     fn results_come_back_in_order_on_any_number_of_threads() {
         let items: Vec<u64> = (0..1000).collect();
         for jobs in [0, 1, 2, 7, 2000] {
+            assert!(super::threads(jobs) >= 1);
             let squares = map_in_order(&items, jobs, || (), |(), n| n * n);
             assert_eq!(squares, items.iter().map(|n| n * n).collect::<Vec<_>>());
         }

@@ -217,11 +217,13 @@ fn conclude(
         })
         .collect();
     let targets: Vec<(&PathBuf, &CompiledStack)> = dirs.iter().zip(&compilation.stacks).collect();
-    // Written on as many threads as the compilation used; each stack's time is when its
+    // Written on as many threads as the compilation used when there are enough stacks to
+    // be worth starting them (a stack takes about 50 µs); each stack's time is when its
     // last file was renamed into place.
+    let write_jobs = if targets.len() >= 16 { jobs(args) } else { 1 };
     let written = map_in_order(
         &targets,
-        jobs(args),
+        write_jobs,
         || (),
         |(), (dir, stack)| output::write_stack(dir, &stack.files).map(|()| started.elapsed()),
     );
@@ -246,12 +248,9 @@ fn conclude(
     ExitCode::SUCCESS
 }
 
-/// The `-j` of the command, or one thread per available core.
+/// The `-j` of the command, or 0: one thread per available core.
 fn jobs(args: &CompileArgs) -> usize {
-    args.jobs.map_or_else(
-        || std::thread::available_parallelism().map_or(1, usize::from),
-        usize::from,
-    )
+    args.jobs.map_or(0, usize::from)
 }
 
 /// Writes `text` to the standard error with one system call: `eprintln!` writes each
