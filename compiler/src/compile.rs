@@ -79,7 +79,7 @@ pub fn compile(
 ) -> Compilation {
     sources.parse_ahead(&options.stdlib, roots, options.jobs);
     let program = Program::load(sources, &options.stdlib, roots);
-    let item_diagnostics = sources.item_diagnostics(&program, options.schema);
+    let item_diagnostics = sources.item_diagnostics(&program, options.schema, options.jobs);
     compile_loaded(program, item_diagnostics, options)
 }
 

@@ -310,8 +310,6 @@ impl SourceProvider for Database {
     /// embedded standard library's trees are stored, not parsed, and small inputs are
     /// parsed faster than threads start: both are left to `Program::load`.
     fn parse_ahead(&self, stdlib: &Stdlib, roots: &[String], jobs: usize) {
-        /// About 250 lines: a millisecond or two of parsing on one thread.
-        const MIN_BYTES: usize = 8 * 1024;
         let stdlib_paths = match stdlib {
             Stdlib::Embedded => Vec::new(),
             Stdlib::Folder(_) => stdlib
@@ -334,21 +332,21 @@ impl SourceProvider for Database {
                 chunks.extend(file_chunks(self, file).iter().map(|(_, chunk)| *chunk));
             }
         }
-        if bytes < MIN_BYTES {
-            return;
-        }
-        let threads = crate::parallel::threads(jobs);
-        // A handle cannot be shared between threads, only moved: one for each thread.
-        let handles = Mutex::new(vec![self.clone(); threads]);
-        let take_handle = || handles.lock().unwrap_or_else(PoisonError::into_inner).pop();
-        map_in_order(&chunks, threads, take_handle, |db, chunk| {
-            if let Some(db) = db {
+        if bytes >= PARALLEL_MIN_BYTES {
+            self.on_threads(&chunks, jobs, |db, chunk| {
                 parsed_item(db, *chunk);
-            }
-        });
+            });
+        }
     }
 
-    fn item_diagnostics(&self, program: &Program, schema: &ProviderSchema) -> Vec<Diagnostic> {
+    /// The checks of every item, from the memos of `item_diagnostics`. With enough text
+    /// in the users' files, the checks are first computed on `jobs` threads.
+    fn item_diagnostics(
+        &self,
+        program: &Program,
+        schema: &ProviderSchema,
+        jobs: usize,
+    ) -> Vec<Diagnostic> {
         if !std::ptr::eq(schema, self.schema) {
             return crate::check::check_items(program, schema);
         }
@@ -356,22 +354,42 @@ impl SourceProvider for Database {
         let by_text = self.inputs_by_text();
         let input_of = |id: FileId| by_text.get(&program.file(id).text.as_ptr()).copied();
         let mut found = Vec::new();
+        let mut checked = Vec::new();
         for file in &program.files {
             let inputs: Option<Vec<SourceFile>> = program
                 .visible_files(file.id)
                 .iter()
                 .map(|visible| input_of(*visible))
                 .collect();
-            let Some(inputs) = inputs else {
-                found.extend(check_file(program, schema, file.id));
-                continue;
-            };
-            let visibility = Visibility::new(self, inputs.clone());
-            for (start, chunk) in file_chunks(self, inputs[0]) {
+            match inputs {
+                Some(inputs) => checked.push((file.id, inputs[0], Visibility::new(self, inputs))),
+                None => found.extend(check_file(program, schema, file.id)),
+            }
+        }
+        let user_bytes: usize = program
+            .files
+            .iter()
+            .filter(|file| !file.is_stdlib)
+            .map(|file| file.text.len())
+            .sum();
+        if user_bytes >= PARALLEL_MIN_BYTES {
+            let items: Vec<(Visibility, ItemText)> = checked
+                .iter()
+                .flat_map(|&(_, input, visibility)| {
+                    let chunks = file_chunks(self, input).iter();
+                    chunks.map(move |(_, chunk)| (visibility, *chunk))
+                })
+                .collect();
+            self.on_threads(&items, jobs, |db, (visibility, chunk)| {
+                item_diagnostics(db, *visibility, *chunk);
+            });
+        }
+        for (id, input, visibility) in checked {
+            for (start, chunk) in file_chunks(self, input) {
                 for diagnostic in item_diagnostics(self, visibility, *chunk).iter() {
                     let mut diagnostic = diagnostic.clone();
                     diagnostic.shift(*start);
-                    rename_file(&mut diagnostic, file.id);
+                    rename_file(&mut diagnostic, id);
                     found.push(diagnostic);
                 }
             }
@@ -380,7 +398,28 @@ impl SourceProvider for Database {
     }
 }
 
+/// Below this much text to parse or check, starting threads costs more than it saves:
+/// about 250 lines, a millisecond or two of work on one thread.
+const PARALLEL_MIN_BYTES: usize = 8 * 1024;
+
 impl Database {
+    /// Runs `query` on every item from `jobs` threads, for the memos it leaves. Each
+    /// thread has its own handle of the database: a handle can move to another thread
+    /// but not be shared.
+    fn on_threads<T: Sync>(&self, items: &[T], jobs: usize, query: impl Fn(&Database, &T) + Sync) {
+        let threads = crate::parallel::threads(jobs);
+        if threads == 1 {
+            return;
+        }
+        let handles = Mutex::new(vec![self.clone(); threads]);
+        let take_handle = || handles.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        map_in_order(items, threads, take_handle, |db, item| {
+            if let Some(db) = db {
+                query(db, item);
+            }
+        });
+    }
+
     /// Each input by the address of its text. `read` hands out the inputs' own
     /// `Arc<str>`, so the program's texts are found by address.
     fn inputs_by_text(&self) -> HashMap<*const u8, SourceFile> {

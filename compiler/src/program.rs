@@ -26,8 +26,13 @@ pub trait SourceProvider {
     }
 
     /// The diagnostics of the checks of one item at a time (`check::check_items`), which
-    /// the salsa database keeps per item.
-    fn item_diagnostics(&self, program: &Program, schema: &ProviderSchema) -> Vec<Diagnostic> {
+    /// the salsa database keeps per item, and may compute on `jobs` threads.
+    fn item_diagnostics(
+        &self,
+        program: &Program,
+        schema: &ProviderSchema,
+        _jobs: usize,
+    ) -> Vec<Diagnostic> {
         crate::check::check_items(program, schema)
     }
 

@@ -52,7 +52,7 @@ pub fn load(snapshot: &Snapshot) -> Result<Program, salsa::Cancelled> {
 pub fn run(snapshot: Snapshot, schema: &ProviderSchema) -> Result<Outcome, salsa::Cancelled> {
     let (program, item_diagnostics) = salsa::Cancelled::catch(AssertUnwindSafe(|| {
         let program = Program::load(&snapshot.db, &snapshot.stdlib, &snapshot.roots);
-        let item_diagnostics = snapshot.db.item_diagnostics(&program, schema);
+        let item_diagnostics = snapshot.db.item_diagnostics(&program, schema, 1);
         (program, item_diagnostics)
     }))?;
     let Snapshot {

@@ -131,7 +131,7 @@ fn item_checks(db: &Database, roots: &[String]) -> (Vec<Diagnostic>, Vec<Diagnos
     let program = Program::load(db, &Stdlib::Embedded, roots);
     let schema = ProviderSchema::embedded();
     (
-        db.item_diagnostics(&program, schema),
+        db.item_diagnostics(&program, schema, 1),
         check_items(&program, schema),
     )
 }

@@ -1,8 +1,9 @@
-//! Environments evaluated on several threads give what one thread gives: the same stacks,
-//! byte for byte, in the same order, and the same diagnostics in the same order. The
-//! workspace has enough environments for `compile` to share them out (it keeps a handful
-//! on one thread), some with errors found by evaluation, the checks of one stack and
-//! the check across stacks.
+//! A compilation on several threads gives what one thread gives: the same stacks, byte
+//! for byte, in the same order, and the same diagnostics in the same order. The workspace
+//! is large enough for every part that `compile` shares out among threads (parsing ahead,
+//! item checks, evaluation: each keeps small inputs on one thread), with errors found by
+//! the parser and the checks, or by evaluation, the checks of one stack and the check
+//! across stacks.
 
 use std::path::{Path, PathBuf};
 
@@ -12,9 +13,21 @@ use ragc_tests::compile_files;
 const APP: &str = include_str!("../../envs/app.rag");
 const GLOBAL: &str = include_str!("../../envs/global.rag");
 
-/// Eight environments in two files, importing the real `app.rag` and `global.rag`; with
-/// `errors`, three of them are wrong in different ways.
-fn workspace(errors: bool) -> tempfile::TempDir {
+/// What is wrong in the workspace.
+#[derive(Clone, Copy, PartialEq)]
+enum Faults {
+    None,
+    /// A syntax error and an unknown name: evaluation does not run.
+    Syntax,
+    /// A Fargate size, a state bucket and a number of zones, found after evaluation.
+    Evaluation,
+}
+
+const FILES: [&str; 4] = ["first.rag", "second.rag", "third.rag", "fourth.rag"];
+
+/// 32 environments in four files (about 10 KiB) importing the real `app.rag` and
+/// `global.rag`.
+fn workspace(faults: Faults) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("no temporary folder: {error}"));
     let write = |name: &str, text: &str| {
         std::fs::write(dir.path().join(name), text)
@@ -22,20 +35,24 @@ fn workspace(errors: bool) -> tempfile::TempDir {
     };
     write("app.rag", APP);
     write("global.rag", GLOBAL);
-    for (file, first) in [("first.rag", 0), ("second.rag", 4)] {
+    let wrong = |at: usize| faults == Faults::Evaluation && at % 8 == 1;
+    for (number, file) in FILES.iter().enumerate() {
         let mut text = String::from("import \"app.rag\"\nimport \"global.rag\"\n");
-        for at in first..first + 4 {
-            let cpu = if errors && at == 1 {
+        if faults == Faults::Syntax && number == 2 {
+            text.push_str("let broken = (\n\nlet unknown = rag_apii\n");
+        }
+        for at in number * 8..number * 8 + 8 {
+            let cpu = if wrong(at) && at < 8 {
                 "3 vcpu"
             } else {
                 "1 vcpu"
             };
-            let bucket = if errors && at == 5 {
+            let bucket = if wrong(at) && at > 8 {
                 "\"no-such-bucket\""
             } else {
                 "state_bucket"
             };
-            let zones = if errors && at == 6 { 9 } else { 2 + at % 2 };
+            let zones = if wrong(at) && at == 9 { 9 } else { 2 + at % 2 };
             text.push_str(&format!(
                 "env env{at} = fargate_rag {{\n  service = rag_api\n  region = \"us-east-1\"\n  \
                  zones = {zones}\n  nat = single\n  capacity = fixed(1)\n  \
@@ -49,8 +66,9 @@ fn workspace(errors: bool) -> tempfile::TempDir {
 }
 
 fn compile(dir: &Path, jobs: usize) -> Compilation {
-    let roots: Vec<PathBuf> = ["first.rag", "second.rag", "global.rag"]
+    let roots: Vec<PathBuf> = FILES
         .iter()
+        .chain(&["global.rag"])
         .map(|name| dir.join(name))
         .collect();
     compile_files(&roots, jobs)
@@ -70,28 +88,38 @@ fn assert_same(one: &Compilation, other: &Compilation, jobs: usize) {
 
 #[test]
 fn stacks_are_the_same_on_any_number_of_threads() {
-    let dir = workspace(false);
+    let dir = workspace(Faults::None);
     let one = compile(dir.path(), 1);
     assert!(!one.has_errors(), "{:?}", one.diagnostics);
-    assert_eq!(one.stacks.len(), 9);
+    assert_eq!(one.stacks.len(), 33);
     for jobs in [2, 3, 8] {
         assert_same(&one, &compile(dir.path(), jobs), jobs);
     }
 }
 
+fn error_codes(compilation: &Compilation) -> Vec<String> {
+    let errors = compilation.diagnostics.iter().filter(|d| d.is_error());
+    errors.map(|d| format!("{:?}", d.code)).collect()
+}
+
 #[test]
 fn diagnostics_are_the_same_on_any_number_of_threads() {
-    let dir = workspace(true);
-    let one = compile(dir.path(), 1);
-    let codes: Vec<String> = one
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| format!("{:?}", d.code))
-        .collect();
-    assert!(codes.len() >= 3, "expected the three errors, got {codes:?}");
-    assert!(one.stacks.is_empty());
-    for jobs in [2, 3, 8] {
-        assert_same(&one, &compile(dir.path(), jobs), jobs);
+    for (faults, expected) in [
+        (Faults::Syntax, ["SyntaxError", "UnknownName"].as_slice()),
+        (
+            Faults::Evaluation,
+            ["FargateSize", "GlobalNameMismatch", "InvalidOperation"].as_slice(),
+        ),
+    ] {
+        let dir = workspace(faults);
+        let one = compile(dir.path(), 1);
+        let mut codes = error_codes(&one);
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes, expected);
+        assert!(one.stacks.is_empty());
+        for jobs in [2, 3, 8] {
+            assert_same(&one, &compile(dir.path(), jobs), jobs);
+        }
     }
 }
