@@ -7,6 +7,8 @@
 #   SIZES="10 100 235 1000"  generated workspaces, in fargate_rag environments (235
 #                         environments emit about 12,000 resources, the size of the
 #                         jrsonnet/Pkl comparison workload in docs/performance.md)
+#   ONE_THREAD_SIZES="235"  also time these workspaces with `-j 1` (by default ragc uses
+#                         one thread per core)
 #   LARGE_LINES=20000     lines of the generated large file
 #   RUNS_SMALL=30 RUNS_MEDIUM=10 RUNS_LARGE=5   hyperfine runs (small: envs/ and fewer
 #                         than 100 environments; medium: 100 to 999; large: 1000 or more,
@@ -33,6 +35,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SIZES=${SIZES:-"10 100 235 1000"}
+ONE_THREAD_SIZES=${ONE_THREAD_SIZES:-235}
 LARGE_LINES=${LARGE_LINES:-20000}
 RUNS_SMALL=${RUNS_SMALL:-30}
 RUNS_MEDIUM=${RUNS_MEDIUM:-10}
@@ -161,6 +164,10 @@ for n in $SIZES; do
   [ "$n" -ge 1000 ] && runs=$RUNS_LARGE
   # shellcheck disable=SC2046
   measure "build $n environments" "$runs" "$n" "$dir" -- build $(cat "$dir/files.txt") -o "$OUT/out-$n"
+  if [[ " $ONE_THREAD_SIZES " == *" $n "* ]]; then
+    # shellcheck disable=SC2046
+    measure "build $n environments, one thread (-j 1)" "$runs" "$n" "$dir" -- build -j 1 $(cat "$dir/files.txt") -o "$OUT/out-$n-j1"
+  fi
 done
 
 dir="$WORK/large"

@@ -73,6 +73,20 @@ mod tests {
         }
     }
 
+    /// The database skips these checks (`db::Database::item_diagnostics`).
+    #[test]
+    fn embedded_items_pass_their_checks_against_the_embedded_schema() {
+        let stdlib = crate::program::Stdlib::Embedded;
+        let sources = crate::program::DiskSources {
+            stdlib: stdlib.clone(),
+        };
+        let program = crate::program::Program::load(&sources, &stdlib, &[]);
+        assert!(program.files.len() >= 8 && program.files.iter().all(|f| f.is_stdlib));
+        let schema = crate::schema::ProviderSchema::embedded();
+        let found = crate::check::check_items(&program, schema);
+        assert!(found.is_empty(), "{found:?}");
+    }
+
     #[test]
     fn other_texts_are_not_in_the_store() {
         assert_eq!(stored_item("let answer = 42\n"), None);
