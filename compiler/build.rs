@@ -37,11 +37,20 @@ fn main() {
         let trees_path = out_dir.join(format!("{}.ast", name.replace('/', "__")));
         let (trees, items) = syntax_trees(path, &text);
         write(&trees_path, &trees);
+        // The whole file's tree too: what the items' trees moved into place give.
+        let file_tree_path = out_dir.join(format!("{}.file.ast", name.replace('/', "__")));
+        let parsed = ragc_syntax::syntax::parse_with(&text, |chunk| {
+            ragc_syntax::syntax::parse_item(FileId(0), chunk)
+        });
+        let file_tree = postcard::to_allocvec(&parsed.file)
+            .unwrap_or_else(|error| panic!("cannot serialize {}: {error}", path.display()));
+        write(&file_tree_path, &file_tree);
         let _ = writeln!(
             code,
-            "    EmbeddedFile {{ name: {name:?}, text: include_str!({:?}), trees: include_bytes!({:?}), items: &{items:?} }},",
+            "    EmbeddedFile {{ name: {name:?}, text: include_str!({:?}), trees: include_bytes!({:?}), items: &{items:?}, file_tree: include_bytes!({:?}) }},",
             path.display().to_string(),
             trees_path.display().to_string(),
+            file_tree_path.display().to_string(),
         );
     }
     code.push_str("];\n");

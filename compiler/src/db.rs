@@ -78,6 +78,10 @@ pub fn parsed_item<'db>(db: &'db dyn Db, chunk: ItemText<'db>) -> Arc<ParsedItem
 /// `SourceProvider::parse` renames them.
 #[salsa::tracked(returns(ref))]
 pub fn parsed_file(db: &dyn Db, file: SourceFile) -> Arc<Parsed> {
+    // An embedded standard-library file is stored whole: no chunks, no moves.
+    if let Some(parsed) = crate::stdlib::stored_file(file.text(db)) {
+        return Arc::new(parsed);
+    }
     let items = file_chunks(db, file).iter().map(|(start, chunk)| {
         let item = ParsedItem::clone(parsed_item(db, *chunk));
         (*start as usize, item)

@@ -55,9 +55,11 @@ impl SourceProvider for DiskSources {
     }
 }
 
-/// The parse of a file's text, item by item (`parse_chunk`).
+/// The parse of a file's text, item by item (`parse_chunk`); an embedded standard-library
+/// file's is read whole from the store.
 pub fn parse_source(file: FileId, text: &str) -> Parsed {
-    syntax::parse_with(text, |chunk| parse_chunk(file, chunk))
+    crate::stdlib::stored_file(text)
+        .unwrap_or_else(|| syntax::parse_with(text, |chunk| parse_chunk(file, chunk)))
 }
 
 /// The parse of one item chunk. The embedded standard library's items were parsed when

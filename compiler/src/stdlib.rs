@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use crate::syntax::{ast, ParsedItem};
+use crate::syntax::{ast, Parsed, ParsedItem};
 
 /// One file of the standard library.
 pub struct EmbeddedFile {
@@ -17,6 +17,9 @@ pub struct EmbeddedFile {
     /// For each item chunk: where it is in `text` and its tree in `trees`
     /// (text start, text end, tree start, tree end).
     pub items: &'static [(usize, usize, usize, usize)],
+    /// The tree of the whole file (`ast::File`) in postcard's form: the items' trees
+    /// moved into place.
+    pub file_tree: &'static [u8],
 }
 
 include!(concat!(env!("OUT_DIR"), "/stdlib_files.rs"));
@@ -24,6 +27,18 @@ include!(concat!(env!("OUT_DIR"), "/stdlib_files.rs"));
 /// The embedded file `name`.
 pub fn file(name: &str) -> Option<&'static EmbeddedFile> {
     FILES.iter().find(|file| file.name == name)
+}
+
+/// The parse of a whole file of the standard library, read from the store when `text` is
+/// the text of one. The standard library has no syntax errors (they fail the build), so
+/// the parse has no diagnostics.
+pub fn stored_file(text: &str) -> Option<Parsed> {
+    let embedded = FILES.iter().find(|file| file.text == text)?;
+    Some(Parsed {
+        file: postcard::from_bytes(embedded.file_tree).ok()?,
+        diagnostics: Vec::new(),
+        broken_names: Vec::new(),
+    })
 }
 
 /// The tree of an item chunk of the standard library, read from the store when `chunk`
@@ -71,6 +86,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn stored_files_are_the_parses_of_the_embedded_files() {
+        for file in FILES {
+            let parsed = crate::syntax::parse_with(file.text, |chunk| parse_item(FileId(0), chunk));
+            assert_eq!(stored_file(file.text), Some(parsed), "{}", file.name);
+        }
+        assert_eq!(stored_file("let a = 1\n"), None);
     }
 
     /// The database skips these checks (`db::Database::item_diagnostics`).

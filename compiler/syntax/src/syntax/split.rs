@@ -9,14 +9,13 @@
 /// Byte ranges of the chunks, covering the whole text in order.
 pub fn item_chunks(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut starts = vec![0];
-    let mut line_start = 0;
-    for line in text.split_inclusive('\n') {
+    let line_starts = memchr::memchr_iter(b'\n', text.as_bytes()).map(|at| at + 1);
+    for line_start in line_starts.filter(|&at| at < text.len()) {
         // Item keywords are lower-case words: most lines are ruled out by their first byte.
-        let lower = line.as_bytes().first().is_some_and(u8::is_ascii_lowercase);
-        if lower && starts_item(line) && line_start != 0 {
+        let lower = text.as_bytes()[line_start].is_ascii_lowercase();
+        if lower && starts_item(&text[line_start..]) {
             starts.push(line_start);
         }
-        line_start += line.len();
     }
     starts.dedup();
     let mut chunks: Vec<std::ops::Range<usize>> =
