@@ -4,9 +4,9 @@
 //!
 //! Environments are evaluated one at a time, each checked and emitted at once and then
 //! dropped (unless `Options::keep_evaluated`), so that memory holds one stack per thread
-//! rather than every stack of the compilation; with `Options::jobs` above one they are
-//! shared out among threads. Results are put back in source order, so the output does
-//! not depend on the number of threads.
+//! rather than every stack of the compilation; unless `Options::jobs` is 1, enough of
+//! them are shared out among threads. Results are put back in source order, so the
+//! output does not depend on the number of threads.
 
 use crate::diagnostics::{sort_and_dedup, Diagnostic};
 use crate::emit::{emit, EmittedFile};
