@@ -360,7 +360,8 @@ fn scan_few<const BRACES: bool>(bytes: &[u8]) -> Option<usize> {
             let marks = special_bytes::<BRACES>(word);
             (marks != 0).then(|| match first_mark(marks) {
                 lane @ 0..4 => lane,
-                lane => bytes.len() - 8 + lane,
+                // Lane 4 holds the first byte of `tail`, at `len - 4`.
+                lane => bytes.len() + lane - 8,
             })
         }
         _ => {
