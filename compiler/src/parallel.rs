@@ -16,10 +16,11 @@ pub fn threads(jobs: usize) -> usize {
 }
 
 /// Calls `work` on every item of `items` from `jobs` threads (the calling one among
-/// them; 0: see [`threads`]), each taking the next item when it is done with one, so that uneven items
-/// balance out. Each thread has its own state, made by `init` on that thread (it need
-/// not cross threads). The results come back in the order of `items`, whatever thread
-/// computed them. A panic in any thread is raised again on the calling one.
+/// them; 0: see [`threads`]), each taking the next item when it is done with one, so
+/// that uneven items balance out. Each thread has its own state, made by `init` on that
+/// thread (it need not cross threads). The results come back in the order of `items`,
+/// whatever thread computed them. A panic in any thread is raised again on the calling
+/// one.
 pub fn map_in_order<T, S, R>(
     items: &[T],
     jobs: usize,

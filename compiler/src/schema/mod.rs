@@ -9,7 +9,7 @@
 //! (`compiler/build.rs`) and are stored in postcard's form: a lookup reads the
 //! stored block, and no JSON is read at run time.
 //!
-//! Also here: [`suggest`] ("did you mean"), [`BlockSchema::check_block`]
+//! Also here: [`suggest`] ("did you mean"), [`CheckBlock::check_block`]
 //! (names written in a block body vs. its schema). The model itself ([`BlockSchema`],
 //! [`TfType`], ...) is the crate `ragc-schema-model`, which the build script shares.
 
