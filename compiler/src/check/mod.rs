@@ -367,9 +367,7 @@ impl Checker<'_> {
                 format!("the AWS provider has no {kind} type `{}`", type_name.name),
             );
             if let Some(found) = suggestion {
-                diagnostic = diagnostic
-                    .with_help(format!("did you mean `{found}`?"))
-                    .with_fix(format!("replace with `{found}`"), found);
+                diagnostic = diagnostic.with_suggestion(found);
             }
             self.diagnostics.push(diagnostic);
             return;
@@ -420,9 +418,7 @@ impl Checker<'_> {
                         format!("`{owner}` has no argument `{name}`"),
                     );
                     match suggestion {
-                        Some(found) => diagnostic
-                            .with_help(format!("did you mean `{found}`?"))
-                            .with_fix(format!("replace with `{found}`"), found),
+                        Some(found) => diagnostic.with_suggestion(&found),
                         None => diagnostic,
                     }
                 }
@@ -520,9 +516,7 @@ impl Checker<'_> {
             format!("cannot find type `{name}`"),
         );
         if let Some(found) = suggest(name, candidates) {
-            diagnostic = diagnostic
-                .with_help(format!("did you mean `{found}`?"))
-                .with_fix(format!("replace with `{found}`"), found);
+            diagnostic = diagnostic.with_suggestion(found);
         }
         self.diagnostics.push(diagnostic);
     }
@@ -556,9 +550,7 @@ impl Checker<'_> {
         )
         .with_label(format!("expected {expected}"));
         if let Some(found) = suggest(name, candidates.iter().map(String::as_str)) {
-            diagnostic = diagnostic
-                .with_help(format!("did you mean `{found}`?"))
-                .with_fix(format!("replace with `{found}`"), found);
+            diagnostic = diagnostic.with_suggestion(found);
         }
         self.diagnostics.push(diagnostic);
     }
@@ -652,9 +644,7 @@ pub(crate) fn unknown_function(scope: &Scope, file: FileId, function: &Ident) ->
         format!("there is no function `{}`", function.name),
     );
     if let Some(found) = suggest(&function.name, names) {
-        diagnostic = diagnostic
-            .with_help(format!("did you mean `{found}`?"))
-            .with_fix(format!("replace with `{found}`"), found);
+        diagnostic = diagnostic.with_suggestion(found);
     }
     diagnostic
 }

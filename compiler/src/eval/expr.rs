@@ -388,9 +388,7 @@ impl<'p> Evaluator<'p> {
         )
         .with_label(format!("expected {what}"));
         if let Some(suggestion) = suggestion {
-            diagnostic = diagnostic
-                .with_help(format!("did you mean `{suggestion}`?"))
-                .with_fix(format!("replace with `{suggestion}`"), suggestion);
+            diagnostic = diagnostic.with_suggestion(suggestion);
         }
         self.report(diagnostic)
     }
@@ -458,9 +456,7 @@ impl<'p> Evaluator<'p> {
                         format!("{} has no {what} `{}`", value.type_name(), field.name),
                     );
                     diagnostic = match suggestion {
-                        Some(name) => diagnostic
-                            .with_help(format!("did you mean `{name}`?"))
-                            .with_fix(format!("replace with `{name}`"), name),
+                        Some(name) => diagnostic.with_suggestion(name),
                         None => diagnostic.with_note(format!(
                             "its {what}s are: {}",
                             fields.keys().cloned().collect::<Vec<_>>().join(", ")
@@ -597,9 +593,7 @@ impl<'p> Evaluator<'p> {
                     ),
                 );
                 if let Some(found) = suggest(&attribute.name, names) {
-                    diagnostic = diagnostic
-                        .with_help(format!("did you mean `{found}`?"))
-                        .with_fix(format!("replace with `{found}`"), found);
+                    diagnostic = diagnostic.with_suggestion(found);
                 }
                 return Err(self.report(diagnostic));
             }
@@ -1050,9 +1044,7 @@ fn unknown_variant(enum_name: &str, variant: &Ident, names: &[&str], file: FileI
     )
     .with_note(format!("its variants are: {}", names.join(", ")));
     if let Some(found) = suggest(&variant.name, names.iter().copied()) {
-        diagnostic = diagnostic
-            .with_help(format!("did you mean `{found}`?"))
-            .with_fix(format!("replace with `{found}`"), found);
+        diagnostic = diagnostic.with_suggestion(found);
     }
     diagnostic
 }

@@ -346,9 +346,7 @@ impl<'p> Evaluator<'p> {
                 format!("{owner} has no field `{name}`"),
             );
             diagnostic = match suggestion {
-                Some(found) => diagnostic
-                    .with_help(format!("did you mean `{found}`?"))
-                    .with_fix(format!("replace with `{found}`"), found),
+                Some(found) => diagnostic.with_suggestion(found),
                 None => diagnostic.with_note(format!(
                     "its fields are: {}",
                     declared

@@ -94,6 +94,13 @@ impl Diagnostic {
         self
     }
 
+    /// "did you mean `name`?", with the quick fix that writes it in place of the primary
+    /// span: the answer to a misspelt name, field, argument or variant.
+    pub fn with_suggestion(self, name: &str) -> Diagnostic {
+        self.with_help(format!("did you mean `{name}`?"))
+            .with_fix(format!("replace with `{name}`"), name)
+    }
+
     /// A quick fix replacing the primary span with `replacement`.
     pub fn with_fix(mut self, title: impl Into<String>, replacement: impl Into<String>) -> Self {
         if let Some(primary) = self.primary() {
