@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod eval;
 pub mod ide;
+pub mod inspect;
 pub mod lint;
 pub mod parallel;
 pub mod program;

@@ -2,6 +2,7 @@
 //! arguments, calls the compiler library, renders diagnostics and writes outputs
 //! atomically; the compiler itself never prints or writes.
 
+mod inspect;
 mod output;
 
 use std::fmt::Write as _;
@@ -41,7 +42,7 @@ struct Cli {
 }
 
 #[derive(clap::Args)]
-struct CompileArgs {
+pub(crate) struct CompileArgs {
     /// The .rag files declaring the environments to compile.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -94,6 +95,10 @@ enum Command {
         /// A code such as RAG0404, or its name, such as fargate-size.
         code: String,
     },
+    /// Print what differs between environments: their settings and their stacks.
+    Diff(inspect::DiffArgs),
+    /// Print an environment's resource dependency graph (DOT, Mermaid or JSON).
+    Graph(inspect::GraphArgs),
     /// Run the language server on standard input and output.
     Lsp,
 }
@@ -118,6 +123,8 @@ fn main() -> ExitCode {
         Command::Check { args } => run_compile(&args, None),
         Command::Fmt { files, check } => output::format_files(&files, check),
         Command::Explain { code } => explain(&code),
+        Command::Diff(args) => inspect::diff(&args),
+        Command::Graph(args) => inspect::graph(&args),
         Command::Lsp => match ragc_lsp::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
@@ -131,13 +138,33 @@ fn main() -> ExitCode {
 /// Compiles, reports, and for `build` (when `out` is `Some`) writes the stacks.
 fn run_compile(args: &CompileArgs, out: Option<Option<PathBuf>>) -> ExitCode {
     let started = Instant::now();
-    let schema = match load_schema(args.schema.as_deref()) {
-        Ok(schema) => schema,
-        Err(message) => return usage_error(&message),
+    let emit = out.is_some();
+    let compiled = compile_args(args, |options| Options { emit, ..options });
+    let (compilation, sources) = match compiled {
+        Ok(compiled) => compiled,
+        Err(code) => return code,
     };
+    let code = conclude(&compilation, args, out, started);
+    // The process ends here: freeing the compilation's many small allocations would take
+    // a tenth of a large build, for memory the system takes back anyway.
+    std::mem::forget(compilation);
+    std::mem::forget(sources);
+    code
+}
+
+/// Compiles the files of `args` with the options `adjust` makes of the defaults (the
+/// schema, standard library and `-j` of the command line), or says why it cannot start.
+pub(crate) fn compile_args(
+    args: &CompileArgs,
+    adjust: impl FnOnce(Options<'static>) -> Options<'static>,
+) -> Result<(Compilation, ragc::db::Database), ExitCode> {
+    let schema = load_schema(args.schema.as_deref()).map_err(|message| usage_error(&message))?;
     let stdlib = match &args.stdlib {
         Some(dir) if !dir.is_dir() => {
-            return usage_error(&format!("--stdlib: `{}` is not a folder", dir.display()))
+            return Err(usage_error(&format!(
+                "--stdlib: `{}` is not a folder",
+                dir.display()
+            )))
         }
         Some(dir) => Stdlib::Folder(dir.clone()),
         None => Stdlib::Embedded,
@@ -149,24 +176,21 @@ fn run_compile(args: &CompileArgs, out: Option<Option<PathBuf>>) -> ExitCode {
         .collect();
     for root in &args.files {
         if !root.is_file() {
-            return usage_error(&format!("cannot read `{}`: no such file", root.display()));
+            return Err(usage_error(&format!(
+                "cannot read `{}`: no such file",
+                root.display()
+            )));
         }
     }
     // The language server's salsa database: files are read from the disk, parsed and
     // checked through its queries, as in the editor.
     let sources = ragc::db::Database::new(stdlib.clone()).with_schema(schema);
-    let options = Options {
-        emit: out.is_some(),
+    let options = adjust(Options {
         jobs: jobs(args),
         ..Options::new(stdlib, schema)
-    };
+    });
     let compilation = compile(&sources, &options, &roots);
-    let code = conclude(&compilation, args, out, started);
-    // The process ends here: freeing the compilation's many small allocations would take
-    // a tenth of a large build, for memory the system takes back anyway.
-    std::mem::forget(compilation);
-    std::mem::forget(sources);
-    code
+    Ok((compilation, sources))
 }
 
 /// Reports the diagnostics and, when there is no error, writes the stacks (`build`) or
@@ -177,18 +201,8 @@ fn conclude(
     out: Option<Option<PathBuf>>,
     started: Instant,
 ) -> ExitCode {
-    report(compilation, args);
-    if compilation.has_errors() {
-        let errors = compilation
-            .diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .count();
-        eprintln!(
-            "error: compilation failed with {errors} error{}; nothing was written",
-            plural(errors)
-        );
-        return ExitCode::from(EXIT_COMPILE_ERRORS);
+    if let Err(code) = report_and_fail_on_errors(compilation, args, "; nothing was written") {
+        return code;
     }
     let Some(out) = out else {
         if compilation.stacks.is_empty() {
@@ -248,6 +262,29 @@ fn conclude(
     ExitCode::SUCCESS
 }
 
+/// Prints the diagnostics to the standard error; when there are errors, says so (with
+/// `consequence` appended) and gives the exit status.
+pub(crate) fn report_and_fail_on_errors(
+    compilation: &Compilation,
+    args: &CompileArgs,
+    consequence: &str,
+) -> Result<(), ExitCode> {
+    report(compilation, args);
+    if !compilation.has_errors() {
+        return Ok(());
+    }
+    let errors = compilation
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .count();
+    eprintln!(
+        "error: compilation failed with {errors} error{}{consequence}",
+        plural(errors)
+    );
+    Err(ExitCode::from(EXIT_COMPILE_ERRORS))
+}
+
 /// The `-j` of the command, or 0: one thread per available core.
 fn jobs(args: &CompileArgs) -> usize {
     args.jobs.map_or(0, usize::from)
@@ -277,9 +314,13 @@ fn report(compilation: &Compilation, args: &CompileArgs) {
     let diagnostics: &[Diagnostic] = &compilation.diagnostics;
     match args.message_format {
         MessageFormat::Json => {
-            for diagnostic in diagnostics {
-                println!("{}", render::to_json(&compilation.program, diagnostic));
-            }
+            let lines: String = diagnostics
+                .iter()
+                .map(|diagnostic| {
+                    format!("{}\n", render::to_json(&compilation.program, diagnostic))
+                })
+                .collect();
+            print_to_stderr(&lines);
         }
         MessageFormat::Human => {
             let choice = match args.color {
@@ -322,7 +363,7 @@ fn explain(code: &str) -> ExitCode {
     }
 }
 
-fn usage_error(message: &str) -> ExitCode {
+pub(crate) fn usage_error(message: &str) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(EXIT_USAGE)
 }
