@@ -84,6 +84,11 @@ class Spelling:
     cidr = staticmethod(quote)
 
     @staticmethod
+    def call(function, *args):
+        """A call of the library's `function`."""
+        return f"fr.{function}(" + ", ".join(args) + ")"
+
+    @staticmethod
     def array(items):
         return "[" + ", ".join(items) + "]"
 
@@ -118,10 +123,6 @@ class JsonnetSpelling(Spelling):
     nat = staticmethod(quote)
 
     @staticmethod
-    def call(function, *args):
-        return f"fr.{function}(" + ", ".join(args) + ")"
-
-    @staticmethod
     def record(fields):
         return "{ " + ", ".join(f"{key}: {value}" for key, value in fields) + " }"
 
@@ -145,21 +146,14 @@ class JsonnetSpelling(Spelling):
 
     epilogue = ["}"]
 
-    @staticmethod
-    def bind(name, value):
-        return f"{name}: {value},"
-
-    @staticmethod
-    def open_call(name, function):
-        return f"{name}: fr.{function}("
-
+    bind_format = "{name}: {value},"
+    argument_format = "{key}={value},"
+    open_formats = {
+        "service": "{name}: fr.service(",
+        "global": "{name}: fr.global_platform(",
+        "environment": "{name}: fr.fargate_rag(",
+    }
     close_call = "),"
-
-    @staticmethod
-    def argument(key, value):
-        return f"{key}={value},"
-
-    functions = {"service": "service", "global": "global_platform", "environment": "fargate_rag"}
 
     @staticmethod
     def main(names):
@@ -210,24 +204,15 @@ class NickelSpelling(Spelling):
 
     epilogue = ["}"]
 
-    @staticmethod
-    def bind(name, value):
-        return f"{name} = {value},"
-
-    @staticmethod
-    def open_call(name, function):
-        # The services are records checked by a contract; the stacks are function calls.
-        if function == "Service":
-            return f"{name} | fr.Service = {{"
-        return f"{name} = fr.{function} {{"
-
+    bind_format = "{name} = {value},"
+    argument_format = "{key} = {value},"
+    # The services are records checked by a contract; the stacks are function calls.
+    open_formats = {
+        "service": "{name} | fr.Service = {{",
+        "global": "{name} = fr.global_platform {{",
+        "environment": "{name} = fr.fargate_rag {{",
+    }
     close_call = "},"
-
-    @staticmethod
-    def argument(key, value):
-        return f"{key} = {value},"
-
-    functions = {"service": "Service", "global": "global_platform", "environment": "fargate_rag"}
 
     @staticmethod
     def main(names):
@@ -248,13 +233,105 @@ class NickelSpelling(Spelling):
     command = "nickel export main.ncl -o OUT/stacks.json"
 
 
+class PklSpelling(Spelling):
+    library = "fargate_rag.pkl"
+    extension = ".pkl"
+    comment = "//"
+    indent = ""
+    nat = staticmethod(quote)
+
+    @staticmethod
+    def key(name):
+        head, *rest = name.split("_")
+        return head + "".join(word.capitalize() for word in rest)
+
+    @staticmethod
+    def record(fields):
+        return "Map(" + ", ".join(f"{quote(key)}, {value}" for key, value in fields) + ")"
+
+    @staticmethod
+    def array(items):
+        return "List(" + ", ".join(items) + ")"
+
+    @classmethod
+    def new(cls, kind, fields):
+        return f"new fr.{kind} {{ " + "; ".join(f"{cls.key(key)} = {value}" for key, value in fields) + " }"
+
+    @staticmethod
+    def amount(text):
+        """vCPUs as a number, memory as a DataSize."""
+        number, unit = text.split()
+        return {"vcpu": number, "MB": f"{number}.mib", "GB": f"{number}.gib"}[unit]
+
+    @classmethod
+    def task(cls, cpu, memory):
+        return cls.new("TaskSize", [("cpu", cls.amount(cpu)), ("memory", cls.amount(memory))])
+
+    @classmethod
+    def capacity(cls, capacity):
+        if capacity[0] == "fixed":
+            return cls.new("Fixed", [("count", capacity[1])])
+        _, low, high, cpu_target, requests = capacity
+        fields = [("min", low), ("max", high), ("cpu_target", cpu_target)]
+        if requests is not None:
+            fields.append(("requests_per_target", requests))
+        return cls.new("Autoscale", fields)
+
+    @staticmethod
+    def days(days):
+        return f"{days}.d"
+
+    @classmethod
+    def state(cls, spec, key):
+        return cls.call("s3State", f"apps.{spec[0]}_state", quote(key))
+
+    @staticmethod
+    def prologue(imports):
+        return [f'import "{path}"' + (" as fr" if name == "fr" else "") for name, path in imports] + [""]
+
+    epilogue = []
+
+    bind_format = "{name} = {value}"
+    argument_format = "{key} = {value}"
+    open_formats = {
+        "service": "{name} = new fr.Service {{",
+        "global": "{name} = new fr.GlobalPlatform {{",
+        "environment": "{name} = new fr.FargateRag {{",
+    }
+    close_call = "}"
+
+    @staticmethod
+    def main(names):
+        return "main.pkl", [
+            "// Every stack's files, for `pkl eval -m OUT main.pkl`.",
+            'import "fargate_rag.pkl" as fr',
+            *[f'import "{name}"' for name in names],
+            "",
+            "local json = new JsonRenderer {}",
+            "local stacks = List(" + ", ".join(name.removesuffix(".pkl") for name in names) + ")",
+            "  .flatMap((file) -> file.toMap().values.filter((value) -> value is fr.Stack))",
+            "",
+            "output {",
+            "  files {",
+            "    for (stack in stacks) {",
+            "      for (file, document in stack.files) {",
+            '        ["\\(stack.environment)/\\(file)"] { value = document; renderer = json }',
+            "      }",
+            "    }",
+            "  }",
+            "}",
+        ]
+
+    command = "pkl eval -m OUT main.pkl"
+
+
 def entry(spell, title, name, kind, fields):
     """One binding of a file: `name`, a call of the library's `kind` with `fields`."""
     indent = spell.indent
     return [
         f"{indent}{spell.comment} {title}",
-        indent + spell.open_call(name, spell.functions[kind]),
-        *[indent * 2 + spell.argument(spell.key(key), text) for key, text in fields],
+        indent + spell.open_formats[kind].format(name=name),
+        *[indent + "  " + spell.argument_format.format(key=spell.key(key), value=text) for key, text in fields],
         indent + spell.close_call,
     ]
 
@@ -271,7 +348,7 @@ def peer_files(spell, specs, env_files):
     for spec in specs:
         fields = [(key, spell.value(value)) for key, value in service_values(spec)]
         apps += entry(spell, f"The `{spec[1]}` service.", spec[0], "service", fields)
-        apps.append(spell.indent + spell.bind(f"{spec[0]}_state", quote(rag.state_bucket_of(spec))))
+        apps.append(spell.indent + spell.bind_format.format(name=f"{spec[0]}_state", value=quote(rag.state_bucket_of(spec))))
     yield apps_file, module([library], apps)
 
     stacks = [("apps", apps_file), library]
@@ -302,7 +379,7 @@ def peer_files(spell, specs, env_files):
     yield name, [f"{spell.comment} {HEADER}", *lines]
 
 
-SPELLINGS = {"jsonnet": JsonnetSpelling, "nickel": NickelSpelling}
+SPELLINGS = {"jsonnet": JsonnetSpelling, "nickel": NickelSpelling, "pkl": PklSpelling}
 
 
 def main():
