@@ -9,6 +9,7 @@ use clap::ValueEnum;
 
 use ragc::compile::Compilation;
 use ragc::compile::Options;
+use ragc::inspect::cost::UsageFile;
 use ragc::inspect::{environments, graph as dependency_graph, Environment};
 
 use crate::{compile_args, report_and_fail_on_errors, usage_error, CompileArgs};
@@ -137,4 +138,56 @@ pub fn diff(diff_args: &DiffArgs) -> ExitCode {
 fn colours_on_stdout() -> bool {
     use std::io::IsTerminal;
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+#[derive(clap::Args)]
+pub struct CostArgs {
+    #[command(flatten)]
+    args: CompileArgs,
+    /// Estimate only these environments, in this order.
+    #[arg(long = "env", value_name = "NAME")]
+    envs: Vec<String>,
+    /// Usage assumptions (JSON: `{"default": {...}, "env": {"prod": {...}}}`, fields as
+    /// printed with the estimate) instead of the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    usage: Option<std::path::PathBuf>,
+    /// How to print the estimate.
+    #[arg(long, value_enum, default_value_t = CostFormat::Table)]
+    format: CostFormat,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CostFormat {
+    Table,
+    Json,
+}
+
+pub fn cost(cost_args: &CostArgs) -> ExitCode {
+    let usage = match &cost_args.usage {
+        None => UsageFile::default(),
+        Some(path) => {
+            let parsed = std::fs::read_to_string(path)
+                .map_err(|error| error.to_string())
+                .and_then(|text| UsageFile::parse(&text));
+            match parsed {
+                Ok(usage) => usage,
+                Err(error) => {
+                    return usage_error(&format!("--usage `{}`: {error}", path.display()))
+                }
+            }
+        }
+    };
+    with_environments(&cost_args.args, &cost_args.envs, |_, envs| {
+        let names: Vec<&str> = envs.iter().map(|env| env.name).collect();
+        if let Some(unknown) = usage.unknown_envs(&names).first() {
+            return Err(format!(
+                "--usage names the environment `{unknown}`, which is not being estimated"
+            ));
+        }
+        let estimate = ragc::inspect::cost::estimate(&envs, &usage);
+        Ok(match cost_args.format {
+            CostFormat::Table => estimate.to_text(colours_on_stdout()),
+            CostFormat::Json => estimate.to_json(),
+        })
+    })
 }

@@ -99,6 +99,8 @@ enum Command {
     Diff(inspect::DiffArgs),
     /// Print an environment's resource dependency graph (DOT, Mermaid or JSON).
     Graph(inspect::GraphArgs),
+    /// Estimate each environment's monthly AWS bill from list prices.
+    Cost(inspect::CostArgs),
     /// Run the language server on standard input and output.
     Lsp,
 }
@@ -125,6 +127,7 @@ fn main() -> ExitCode {
         Command::Explain { code } => explain(&code),
         Command::Diff(args) => inspect::diff(&args),
         Command::Graph(args) => inspect::graph(&args),
+        Command::Cost(args) => inspect::cost(&args),
         Command::Lsp => match ragc_lsp::run_stdio() {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {

@@ -320,3 +320,127 @@ fn the_reduced_graph_is_terraforms() {
         assert_eq!(graph_edges(env, true).1, drawn, "{env}");
     }
 }
+
+#[test]
+fn cost_totals_equal_the_price_table_worked_by_hand() {
+    let estimate = json_of(&[
+        "cost",
+        "envs/staging.rag",
+        "envs/prod.rag",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(estimate["currency"], "USD");
+    let env = |name: &str| {
+        estimate["envs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|env| env["env"] == name)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let (hours, vcpu, gb, nat, nat_gb, ipv4, alb, lcu) =
+        (730.0, 0.04048, 0.004445, 0.045, 0.045, 0.005, 0.0225, 0.008);
+    // Usage assumed by default: 50 GB per NAT gateway, 1 LCU, 5 GB of logs in and kept,
+    // 10 GB per bucket, 10,000 calls per secret; 3 secrets, one bucket.
+    let usage_based = 5.0 * 0.50 + 5.0 * 0.03 + 10.0 * 0.023 + 3.0 * (0.40 + 0.05);
+    let staging = 1.0 * 0.5 * hours * vcpu + 1.0 * 1.0 * hours * gb // 1 task, 0.5 vCPU, 1 GB
+        + (hours * nat + 50.0 * nat_gb) + hours * ipv4 // 1 NAT gateway and its address
+        + hours * alb + hours * lcu + 2.0 * hours * ipv4 // the ALB in 2 zones
+        + usage_based;
+    let prod_fixed = 2.0 * 1.0 * hours * vcpu + 2.0 * 2.0 * hours * gb // 2 tasks, 1 vCPU, 2 GB
+        + 3.0 * (hours * nat + 50.0 * nat_gb) + 3.0 * hours * ipv4
+        + hours * alb + hours * lcu + 3.0 * hours * ipv4
+        + usage_based;
+    let prod_scaled = prod_fixed + 2.0 * 1.0 * hours * vcpu + 2.0 * 2.0 * hours * gb;
+    let close =
+        |json: &Json, expected: f64| (json.as_f64().unwrap_or(f64::NAN) - expected).abs() < 0.01;
+    let staging_monthly = &env("staging")["monthly"];
+    assert!(
+        close(&staging_monthly["min"], staging) && close(&staging_monthly["max"], staging),
+        "{staging_monthly} vs {staging}"
+    );
+    let prod_monthly = &env("prod")["monthly"];
+    assert!(
+        close(&prod_monthly["min"], prod_fixed),
+        "{prod_monthly} vs {prod_fixed}"
+    );
+    assert!(
+        close(&prod_monthly["max"], prod_scaled),
+        "{prod_monthly} vs {prod_scaled}"
+    );
+    // Nothing is dropped: every managed resource is priced, free or unpriced.
+    let prod = env("prod");
+    let mut seen: BTreeSet<&str> = prod["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["resource"].as_str())
+        .collect();
+    seen.extend(strings(&prod["free"]));
+    seen.extend(
+        prod["unpriced"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|u| u["resource"].as_str()),
+    );
+    let (_dir, json) = emitted("prod");
+    let managed: BTreeSet<String> = json["resource"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(type_name, named)| {
+            named
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(move |(name, _)| format!("{type_name}.{name}"))
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        managed.iter().map(String::as_str).collect(),
+        "priced + free + unpriced = every resource"
+    );
+    let differences = strings(&estimate["differences"]);
+    assert_eq!(differences.len(), 1);
+    assert!(
+        differences[0].starts_with("prod costs $"),
+        "{differences:?}"
+    );
+}
+
+#[test]
+fn a_usage_file_changes_the_assumed_items() {
+    let dir = tempfile::tempdir().unwrap_or_else(|error| panic!("{error}"));
+    let usage = dir.path().join("usage.json");
+    std::fs::write(
+        &usage,
+        r#"{"env": {"staging": {"nat_data_processed_gb": 1000}}}"#,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let usage = usage.to_string_lossy().into_owned();
+    let with = json_of(&[
+        "cost",
+        "envs/staging.rag",
+        "--usage",
+        &usage,
+        "--format",
+        "json",
+    ]);
+    let without = json_of(&["cost", "envs/staging.rag", "--format", "json"]);
+    let monthly = |json: &Json| {
+        json["envs"][0]["monthly"]["max"]
+            .as_f64()
+            .unwrap_or_default()
+    };
+    assert!((monthly(&with) - monthly(&without) - 950.0 * 0.045).abs() < 0.01);
+    std::fs::write(dir.path().join("bad.json"), r#"{"default": {"nat_gb": 1}}"#)
+        .unwrap_or_else(|e| panic!("{e}"));
+    let bad = dir.path().join("bad.json").to_string_lossy().into_owned();
+    let output = ragc(&["cost", "envs/staging.rag", "--usage", &bad]);
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    assert!(output.stdout.is_empty());
+}

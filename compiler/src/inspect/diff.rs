@@ -301,9 +301,7 @@ fn fold_name(text: &str, env: &str) -> String {
 impl Diff {
     /// `{"envs", "settings", "resources": {"only_in", "changed"}}`, pretty-printed.
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
-        text.push('\n');
-        text
+        super::pretty_json(self)
     }
 
     /// Three sections: settings (with where each is written), addresses in only some

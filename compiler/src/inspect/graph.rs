@@ -305,9 +305,7 @@ impl Graph {
 
     /// `{"nodes": [{"address", "module"}], "edges": [{"from", "to"}]}`, pretty-printed.
     pub fn to_json(&self) -> String {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
-        text.push('\n');
-        text
+        super::pretty_json(self)
     }
 
     /// The nodes grouped by module, modules by name ("" first), nodes by address.

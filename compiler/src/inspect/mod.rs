@@ -3,6 +3,7 @@
 //! Each reads the stacks the compilation evaluated and emitted (compiled with
 //! `Options::emit` and `Options::keep_evaluated`); none evaluates anything again.
 
+pub mod cost;
 pub mod diff;
 pub mod graph;
 mod table;
@@ -39,6 +40,13 @@ pub fn location(file: &ProgramFile, span: Span) -> String {
 pub fn source_text(file: &ProgramFile, span: Span) -> String {
     let text = file.text.get(span.range()).unwrap_or_default();
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `value` as indented JSON, ending with a newline: the machine formats' layout.
+fn pretty_json(value: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
 /// The root files' environments in source order, or those named in `only` in the order
