@@ -63,7 +63,8 @@ pub fn diff(envs: &[Environment<'_>]) -> Diff {
         }
     }
     let mut changed = Vec::new();
-    for address in stacks[0].keys() {
+    // An address every environment has is in the first one's.
+    for address in stacks.first().into_iter().flat_map(BTreeMap::keys) {
         if stacks.iter().all(|stack| stack.contains_key(address)) {
             changed.extend(changed_attributes(envs, &stacks, address));
         }
