@@ -15,6 +15,7 @@ use crate::source::Span;
 use crate::syntax::ast::{EnvDecl, ItemKind, ModuleDecl};
 
 /// An environment of the root files, as the compilation evaluated and emitted it.
+#[derive(Clone, Copy)]
 pub struct Environment<'c> {
     pub name: &'c str,
     pub stack: &'c Stack,
