@@ -1,8 +1,8 @@
 //! Editor features — completion, hover, inlay hints, go to definition, find references,
-//! rename, document symbols and quick fixes — computed from a loaded `Program` on byte offsets
-//! and strings. Nothing here knows the Language Server Protocol (the `lsp` crate turns
-//! these results into protocol messages), so every feature is testable on its own with
-//! fixture files (`tests/cases/ide/`).
+//! rename, document symbols and quick fixes — computed from a loaded `Program` on byte
+//! offsets and strings. Nothing here knows the Language Server Protocol (the `lsp` crate
+//! turns these results into protocol messages), so every feature is testable on its own
+//! with fixture files (`tests/cases/ide/`).
 //!
 //! Completion reads the text around the cursor (`context`), so it works in files that do
 //! not parse; the other features read the syntax tree of what did parse, through one

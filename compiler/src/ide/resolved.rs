@@ -87,8 +87,13 @@ fn env_hover(env: &Environment<'_>, envs: &[Environment<'_>], cost: &EnvCost) ->
             .iter()
             .map(|other| format!("`{}`", other.name))
             .collect();
+        let which = if names.len() == 1 {
+            "which instantiates"
+        } else {
+            "which instantiate"
+        };
         sections.push(format!(
-            "Not compared with {}: another module.",
+            "Not compared with {}, {which} another module.",
             names.join(", ")
         ));
     }
@@ -330,7 +335,7 @@ mod tests {
             | **capacity** | `fixed(1)` | `autoscale(2..4, cpu_target = 60%)` |\n";
         assert!(hover.contains(expected), "{hover}");
         assert!(
-            hover.contains("Not compared with `global`: another module."),
+            hover.contains("Not compared with `global`, which instantiates another module."),
             "{hover}"
         );
         assert!(
