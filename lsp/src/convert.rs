@@ -2,12 +2,13 @@
 //! positions, and from the editor features' results to protocol types.
 
 use ragc::ide::{
-    CompletionItem as RagCompletion, CompletionKind, Symbol, SymbolKind as RagSymbolKind,
+    CompletionItem as RagCompletion, CompletionKind, InlayHint as RagInlayHint, Symbol,
+    SymbolKind as RagSymbolKind,
 };
 use ragc::source::{LineCol, LineIndex, Span};
 use tower_lsp_server::ls_types::{
     CompletionItem, CompletionItemKind, CompletionTextEdit, DocumentSymbol, Documentation,
-    MarkupContent, MarkupKind, Position, Range, SymbolKind, TextEdit,
+    InlayHint, InlayHintLabel, MarkupContent, MarkupKind, Position, Range, SymbolKind, TextEdit,
 };
 
 /// The byte offset of an editor position (UTF-16 columns), clamped to the text.
@@ -54,6 +55,20 @@ fn markdown(value: String) -> MarkupContent {
 
 pub fn hover_contents(value: String) -> tower_lsp_server::ls_types::HoverContents {
     tower_lsp_server::ls_types::HoverContents::Markup(markdown(value))
+}
+
+/// A hint after a value, set off from it by a space.
+pub fn inlay_hint(text: &str, index: &LineIndex, hint: RagInlayHint) -> InlayHint {
+    InlayHint {
+        position: position(text, index, hint.offset),
+        label: InlayHintLabel::String(hint.label),
+        kind: None,
+        text_edits: None,
+        tooltip: None,
+        padding_left: Some(true),
+        padding_right: None,
+        data: None,
+    }
 }
 
 pub fn completion(text: &str, index: &LineIndex, item: RagCompletion) -> CompletionItem {

@@ -262,7 +262,7 @@ impl Backend {
             }
         };
         let mut publications = outcome.publications;
-        {
+        let refresh_inlay_hints = {
             let mut state = lock(session);
             let now: std::collections::BTreeSet<String> = publications
                 .iter()
@@ -295,7 +295,8 @@ impl Backend {
             state.published = now;
             state.fixes = outcome.fixes;
             state.notes = Arc::new(outcome.notes);
-        }
+            state.refresh_inlay_hints
+        };
         for publication in publications {
             client
                 .publish_diagnostics(
@@ -304,6 +305,12 @@ impl Backend {
                     publication.version,
                 )
                 .await;
+        }
+        // The hints come from this compilation: the editor asks again for those shown.
+        // Not awaited here, so that a client slow to answer holds up no compilation.
+        if refresh_inlay_hints {
+            let client = client.clone();
+            tokio::spawn(async move { client.inlay_hint_refresh().await });
         }
     }
 
@@ -369,6 +376,13 @@ impl LanguageServer for Backend {
         {
             let mut state = lock(&self.session);
             *state = Session::new(Layout::new(workspace));
+            state.refresh_inlay_hints = params
+                .capabilities
+                .workspace
+                .as_ref()
+                .and_then(|workspace| workspace.inlay_hint.as_ref())
+                .and_then(|hints| hints.refresh_support)
+                .unwrap_or(false);
         }
         let receiver = self
             .worker
@@ -405,6 +419,7 @@ impl LanguageServer for Backend {
                     ..CompletionOptions::default()
                 }),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
                 definition_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
                 rename_provider: Some(OneOf::Right(RenameOptions {
@@ -533,6 +548,25 @@ impl LanguageServer for Backend {
                 contents: convert::hover_contents(hover.markdown),
                 range: Some(convert::range(text, index, hover.span)),
             })
+        })
+        .await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let uri = params.text_document.uri;
+        let range = params.range;
+        let target = uri.clone();
+        self.read(&uri, move |loaded| {
+            let (file, text, index) = loaded.file(&target)?;
+            let hints = loaded
+                .analysis()
+                .inlay_hints(file, convert::span(text, index, range));
+            Some(
+                hints
+                    .into_iter()
+                    .map(|hint| convert::inlay_hint(text, index, hint))
+                    .collect(),
+            )
         })
         .await
     }

@@ -161,6 +161,8 @@ pub struct Session {
     pub fixes: BTreeMap<String, FixSource>,
     /// What the last evaluation found out about environments' fields.
     pub notes: Arc<ValueNotes>,
+    /// The client asks again for inlay hints when told they changed.
+    pub refresh_inlay_hints: bool,
     /// Counts the changes to the files, so that a loaded program can be reused until
     /// the next one.
     pub edits: u64,
@@ -189,6 +191,7 @@ impl Session {
             published: BTreeSet::new(),
             fixes: BTreeMap::new(),
             notes: Arc::default(),
+            refresh_inlay_hints: false,
             edits: 0,
             cache: None,
         }

@@ -46,8 +46,33 @@ fn labels(completion: &Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+fn assert_contains(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "`{part}` is not in:\n{text}");
+    }
+}
+
 fn text_position(uri: &str, position: Value) -> Value {
     json!({ "textDocument": { "uri": uri }, "position": position })
+}
+
+/// The Markdown and the range of the hover `shift` characters into the first `needle`
+/// of `text`.
+async fn hover_at(
+    client: &mut TestClient,
+    uri: &str,
+    text: &str,
+    needle: &str,
+    shift: usize,
+) -> (String, Value) {
+    let hover = client
+        .result(
+            "textDocument/hover",
+            text_position(uri, position_of(text, needle, shift)),
+        )
+        .await;
+    let value = hover["contents"]["value"].as_str().unwrap_or("");
+    (value.to_string(), hover["range"].clone())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -69,6 +94,7 @@ async fn initialize_announces_the_features_and_exit_stops_the_server() {
         json!([".", "\"", "/"])
     );
     assert_eq!(capabilities["hoverProvider"], true);
+    assert_eq!(capabilities["inlayHintProvider"], true);
     assert_eq!(capabilities["definitionProvider"], true);
     assert_eq!(capabilities["referencesProvider"], true);
     assert_eq!(capabilities["renameProvider"]["prepareProvider"], true);
@@ -317,26 +343,16 @@ async fn completion_hover_and_navigation() {
     );
 
     // Hover on `zones`: the parameter, and the subnets the evaluation made.
-    let hover = client
-        .result(
-            "textDocument/hover",
-            text_position(&uri, position_of(&text, "zones", 1)),
-        )
-        .await;
-    let value = hover["contents"]["value"].as_str().unwrap_or("");
+    let (value, _) = hover_at(&mut client, &uri, &text, "zones", 1).await;
     assert!(value.starts_with("```rag\nzones: Int\n```"), "{value}");
-    assert!(
-        value.contains("How many availability zones to span"),
-        "{value}"
-    );
-    assert!(value.contains("6 subnets:"), "{value}");
-    assert!(
-        value.contains("- public subnet in `us-east-1a`: `10.0.0.0/20`"),
-        "{value}"
-    );
-    assert!(
-        value.contains("- private subnet in `us-east-1c`: `10.0.160.0/20`"),
-        "{value}"
+    assert_contains(
+        &value,
+        &[
+            "How many availability zones to span",
+            "6 subnets:",
+            "- public subnet in `us-east-1a`: `10.0.0.0/20`",
+            "- private subnet in `us-east-1c`: `10.0.160.0/20`",
+        ],
     );
 
     // Definition of a name declared in an imported file.
@@ -400,6 +416,98 @@ async fn completion_hover_and_navigation() {
             "staging.rag:12:27"
         ]
     );
+    client.shutdown().await;
+}
+
+fn inlay_hints_params(uri: &str, start: u32, end: u32) -> Value {
+    json!({
+        "textDocument": { "uri": uri },
+        "range": { "start": { "line": start, "character": 0 }, "end": { "line": end, "character": 0 } }
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inlay_hints_and_the_hover_on_an_environment_show_what_it_resolved_to() {
+    let workspace = workspace_with_envs("resolved");
+    let mut client = TestClient::start(&workspace).await;
+    let prod = workspace.join("envs/prod.rag");
+    let uri = uri_of(&prod);
+    let text = read(&prod);
+    client.open(&uri, &text).await;
+    client.diagnostics(&uri, |_| true).await;
+
+    // After the values of `zones`, `nat` and `capacity`: what prod's stack has.
+    let hints = client
+        .result("textDocument/inlayHint", inlay_hints_params(&uri, 0, 100))
+        .await;
+    let hint = |needle: &str, label: &str| json!({ "position": position_of(&text, needle, needle.len()), "label": label, "paddingLeft": true });
+    let zones = hint("zones         = 3", "→ us-east-1a, us-east-1b, us-east-1c");
+    let nat = hint("per_zone", "→ 3 NAT gateways");
+    let capacity = hint("cpu_target = 60%)", "→ 2–4 tasks, $72.08–$144.16 a month");
+    assert_eq!(hints, json!([zones, nat, capacity]));
+    // Only those in the range asked for.
+    let line = nat["position"]["line"].as_u64().unwrap_or_default() as u32;
+    let hints = client
+        .result(
+            "textDocument/inlayHint",
+            inlay_hints_params(&uri, line, line + 1),
+        )
+        .await;
+    assert_eq!(hints, json!([nat]));
+
+    // On the environment's name: its differences from staging and its estimate.
+    let (value, range) = hover_at(&mut client, &uri, &text, "env prod", 5).await;
+    assert!(
+        value.starts_with("```rag\nenv prod = fargate_rag\n```"),
+        "{value}"
+    );
+    assert_contains(
+        &value,
+        &[
+            "**Differs from `staging`:**",
+            "| **nat** | `per_zone` | `single` |",
+            "**Monthly estimate: $225.78–$297.86**",
+        ],
+    );
+    assert_eq!(
+        range,
+        json!({ "start": position_of(&text, "prod =", 0), "end": position_of(&text, "prod =", 4) })
+    );
+
+    // With an error (of type, of syntax), no hints and no estimate; nothing fails.
+    for (version, written) in [(2, "\"three\""), (3, "")] {
+        let broken = text.replace("zones         = 3", &format!("zones         = {written}"));
+        client.change(&uri, version, &broken).await;
+        client
+            .diagnostics(&uri, |diagnostics| !errors(diagnostics).is_empty())
+            .await;
+        let hints = client
+            .result("textDocument/inlayHint", inlay_hints_params(&uri, 0, 100))
+            .await;
+        assert_eq!(hints, json!([]), "{broken}");
+        let hover = client
+            .request(
+                "textDocument/hover",
+                text_position(&uri, position_of(&broken, "env prod", 5)),
+            )
+            .await;
+        assert!(hover.get("error").is_none(), "{hover}");
+        assert!(!hover.to_string().contains("Monthly estimate"), "{hover}");
+    }
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_can_refresh_inlay_hints_is_asked_to_after_a_compilation() {
+    let workspace = workspace_with_envs("refresh");
+    let capabilities = json!({ "workspace": { "inlayHint": { "refreshSupport": true } } });
+    let mut client = TestClient::start_with(&workspace, capabilities).await;
+    let staging = workspace.join("envs/staging.rag");
+    let uri = uri_of(&staging);
+    client.open(&uri, &read(&staging)).await;
+    client.diagnostics(&uri, |_| true).await;
+    let request = client.server_request("workspace/inlayHint/refresh").await;
+    assert_eq!(request["params"], Value::Null, "{request}");
     client.shutdown().await;
 }
 

@@ -1,7 +1,8 @@
 //! Hover: what a name is (its declaration, type and doc comment), what a quantity
 //! means (`1 vcpu` is 1024 CPU units and allows 2–8 GB on Fargate), what a built-in
 //! function, type or resource type does, and, after an evaluation, what an
-//! environment's field turned into.
+//! environment's field turned into and, on an environment's name, how it differs from
+//! the others and what it costs a month (`resolved`).
 
 use super::lexer::{tokenize, TokenKind};
 use super::resolve::{index_file, index_item_at, Def};

@@ -1,8 +1,8 @@
-//! Editor features — completion, hover, go to definition, find references, rename,
-//! document symbols and quick fixes — computed from a loaded `Program` on byte offsets
-//! and strings. Nothing here knows the Language Server Protocol (the `lsp` crate turns
-//! these results into protocol messages), so every feature is testable on its own with
-//! fixture files (`tests/cases/ide/`).
+//! Editor features — completion, hover, inlay hints, go to definition, find references,
+//! rename, document symbols and quick fixes — computed from a loaded `Program` on byte
+//! offsets and strings. Nothing here knows the Language Server Protocol (the `lsp` crate
+//! turns these results into protocol messages), so every feature is testable on its own
+//! with fixture files (`tests/cases/ide/`).
 //!
 //! Completion reads the text around the cursor (`context`), so it works in files that do
 //! not parse; the other features read the syntax tree of what did parse, through one
@@ -15,6 +15,7 @@ mod hover;
 mod lexer;
 mod navigation;
 mod resolve;
+mod resolved;
 mod symbols;
 mod types;
 mod values;
@@ -25,6 +26,7 @@ use crate::schema::ProviderSchema;
 use crate::source::Span;
 
 pub use fixes::{quick_fixes, QuickFix};
+pub use resolved::InlayHint;
 pub use symbols::{document_symbols, Symbol, SymbolKind};
 pub use values::{value_notes, ValueNote, ValueNotes};
 
@@ -146,6 +148,12 @@ impl<'a> Analysis<'a> {
 
     pub fn hover(&self, file: FileId, offset: usize) -> Option<HoverInfo> {
         hover::hover(self, file, offset)
+    }
+
+    /// What the environments' fields within `range` of `file` resolved to, after the
+    /// last evaluation (none when it found errors, or the file changed since).
+    pub fn inlay_hints(&self, file: FileId, range: Span) -> Vec<InlayHint> {
+        resolved::inlay_hints(self, file, range)
     }
 
     /// Where the name at `offset` is declared.

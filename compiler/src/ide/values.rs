@@ -1,11 +1,13 @@
 //! What an evaluation found out about the fields of each environment, for hovers:
 //! the subnets (zone and CIDR) a `zones` or `cidr` field produced, and the resource
-//! arguments whose values were written in the field. Computed once per compilation,
+//! arguments whose values were written in the field; with what each environment
+//! resolves to (`resolved`: its hover and inlay hints). Computed once per compilation,
 //! as plain data that outlives it (the evaluated stacks cannot cross threads).
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::resolved::{env_facts, InlayHint};
 use crate::compile::Compilation;
 use crate::eval::stack::{Body, Entry, Stack};
 use crate::eval::value::{Value, ValueKind};
@@ -20,11 +22,12 @@ pub struct ValueNote {
     pub markdown: String,
 }
 
-/// The notes of one compilation, with the texts they were computed from: a note only
-/// applies while its file is unchanged.
+/// The notes and inlay hints of one compilation, with the texts they were computed
+/// from: a note or hint only applies while its file is unchanged.
 #[derive(Debug, Clone, Default)]
 pub struct ValueNotes {
     pub notes: Vec<ValueNote>,
+    pub hints: Vec<InlayHint>,
     pub texts: BTreeMap<String, Arc<str>>,
 }
 
@@ -36,11 +39,32 @@ impl ValueNotes {
         text: &str,
         offset: usize,
     ) -> impl Iterator<Item = &'n ValueNote> + 'n {
-        let current = self.texts.get(path).is_some_and(|known| **known == *text);
+        let current = self.current(path, text);
         let path = path.to_string();
         self.notes
             .iter()
             .filter(move |note| current && note.path == path && note.span.contains(offset))
+    }
+
+    /// The hints within `range` of `path`, if the file still reads `text`.
+    pub fn hints_in<'n>(
+        &'n self,
+        path: &str,
+        text: &str,
+        range: Span,
+    ) -> impl Iterator<Item = &'n InlayHint> + 'n {
+        let current = self.current(path, text);
+        let path = path.to_string();
+        self.hints.iter().filter(move |hint| {
+            current
+                && hint.path == path
+                && range.start as usize <= hint.offset
+                && hint.offset <= range.end as usize
+        })
+    }
+
+    fn current(&self, path: &str, text: &str) -> bool {
+        self.texts.get(path).is_some_and(|known| **known == *text)
     }
 }
 
@@ -69,6 +93,7 @@ pub fn value_notes(compilation: &Compilation) -> ValueNotes {
         let Some(env) = env else { continue };
         env_notes(stack, env, &file.path, &mut notes.notes);
     }
+    env_facts(compilation, &mut notes);
     notes
 }
 

@@ -247,11 +247,13 @@ pub fn estimate(envs: &[Environment<'_>], usage: &UsageFile) -> Estimate {
     }
 }
 
-fn total(items: &[Item]) -> Monthly {
-    Monthly {
-        min: items.iter().map(|item| item.monthly.min).sum(),
-        max: items.iter().map(|item| item.monthly.max).sum(),
-    }
+fn total<'i>(items: impl IntoIterator<Item = &'i Item>) -> Monthly {
+    items
+        .into_iter()
+        .fold(Monthly { min: 0.0, max: 0.0 }, |sum, item| Monthly {
+            min: sum.min + item.monthly.min,
+            max: sum.max + item.monthly.max,
+        })
 }
 
 fn region_of(stack: &Stack) -> String {
@@ -462,20 +464,7 @@ impl Pricing<'_> {
             });
             return;
         };
-        let desired = number(service.body.value("desired_count")).unwrap_or(1.0);
-        let scaling = stack.of_type("aws_appautoscaling_target").find(|target| {
-            target
-                .body
-                .value("resource_id")
-                .is_some_and(|id| refers_to(id, &address))
-        });
-        let (min, max) = match scaling {
-            Some(target) => (
-                number(target.body.value("min_capacity")).unwrap_or(desired),
-                number(target.body.value("max_capacity")).unwrap_or(desired),
-            ),
-            None => (desired, desired),
-        };
+        let (min, max) = task_count(stack, service);
         let (vcpu, gb, hours) = (cpu / 1024.0, memory / 1024.0, self.hours);
         let tasks = format!("{} task{}", min, if min == 1.0 { "" } else { "s" });
         self.add(
@@ -509,6 +498,26 @@ impl Pricing<'_> {
                 0.0,
             );
         }
+    }
+}
+
+/// How many tasks an ECS service runs: its desired count (1 unless set) or, with an
+/// autoscaling target, the target's minimum and maximum.
+pub fn task_count(stack: &Stack, service: &Resource) -> (f64, f64) {
+    let address = service.address.to_string();
+    let desired = number(service.body.value("desired_count")).unwrap_or(1.0);
+    let scaling = stack.of_type("aws_appautoscaling_target").find(|target| {
+        target
+            .body
+            .value("resource_id")
+            .is_some_and(|id| refers_to(id, &address))
+    });
+    match scaling {
+        Some(target) => (
+            number(target.body.value("min_capacity")).unwrap_or(desired),
+            number(target.body.value("max_capacity")).unwrap_or(desired),
+        ),
+        None => (desired, desired),
     }
 }
 
@@ -583,12 +592,11 @@ fn difference(base: &EnvCost, other: &EnvCost) -> String {
             },
         )
     };
-    let by_item = |cost: &EnvCost| {
-        let mut sums: BTreeMap<String, f64> = BTreeMap::new();
-        for item in &cost.items {
-            *sums.entry(category(&item.item)).or_default() += item.monthly.max;
-        }
-        sums
+    let by_item = |cost: &EnvCost| -> BTreeMap<String, f64> {
+        cost.by_category()
+            .into_iter()
+            .map(|(name, monthly)| (name, monthly.max))
+            .collect()
     };
     let (ours, theirs) = (by_item(other), by_item(base));
     let mut categories: Vec<(&String, f64)> = ours
@@ -635,11 +643,38 @@ fn category(item: &str) -> String {
     item.split(" (").next().unwrap_or(item).to_string()
 }
 
+impl EnvCost {
+    /// The monthly sums by kind of item, whatever the resource: `NAT gateway hours`,
+    /// `Fargate vCPU` (what is in parentheses left out).
+    pub fn by_category(&self) -> BTreeMap<String, Monthly> {
+        let mut sums: BTreeMap<String, Monthly> = BTreeMap::new();
+        for item in &self.items {
+            let sum = sums
+                .entry(category(&item.item))
+                .or_insert(Monthly { min: 0.0, max: 0.0 });
+            sum.min += item.monthly.min;
+            sum.max += item.monthly.max;
+        }
+        sums
+    }
+
+    /// The monthly sum of the items of `resource` (an address); `None` when it has none.
+    pub fn monthly_of(&self, resource: &str) -> Option<Monthly> {
+        let items: Vec<&Item> = self
+            .items
+            .iter()
+            .filter(|item| item.resource == resource)
+            .collect();
+        (!items.is_empty()).then(|| total(items))
+    }
+}
+
 fn money(amount: f64) -> String {
     format!("${amount:.2}")
 }
 
-fn money_range(monthly: Monthly) -> String {
+/// `$90.57`, or `$225.78–$297.86` when the minimum and maximum differ.
+pub fn money_range(monthly: Monthly) -> String {
     if (monthly.max - monthly.min).abs() < 0.005 {
         money(monthly.max)
     } else {

@@ -343,16 +343,7 @@ impl Diff {
     /// The specification's "Environment-Specific Differentiators" table: one row per
     /// setting, one column per environment; then the stacks' differences.
     pub fn to_markdown(&self) -> String {
-        let mut settings = self.table("Setting");
-        for setting in &self.settings {
-            let values: BTreeMap<String, String> = setting
-                .values
-                .iter()
-                .map(|(env, value)| (env.clone(), format!("`{value}`")))
-                .collect();
-            settings.row(self.cells(&format!("**{}**", setting.name), &values));
-        }
-        let mut out = settings.to_markdown();
+        let mut out = self.settings_markdown();
         for (env, addresses) in &self.resources.only_in {
             out.push_str(&format!(
                 "\nOnly in {env}: {}.\n",
@@ -369,6 +360,21 @@ impl Diff {
             out.push_str(&changed.to_markdown());
         }
         out
+    }
+
+    /// The settings as a Markdown table: one row per setting, one column per
+    /// environment (`ragc diff --format markdown`, and the editor's hover on an `env`).
+    pub fn settings_markdown(&self) -> String {
+        let mut settings = self.table("Setting");
+        for setting in &self.settings {
+            let values: BTreeMap<String, String> = setting
+                .values
+                .iter()
+                .map(|(env, value)| (env.clone(), format!("`{value}`")))
+                .collect();
+            settings.row(self.cells(&format!("**{}**", setting.name), &values));
+        }
+        settings.to_markdown()
     }
 
     fn table(&self, first: &str) -> Table {

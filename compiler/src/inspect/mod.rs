@@ -1,7 +1,9 @@
 //! What one compilation knows about its environments, for people: what differs between
 //! them (`diff`), what depends on what (`graph`) and what each costs a month (`cost`).
 //! Each reads the stacks the compilation evaluated and emitted (compiled with
-//! `Options::emit` and `Options::keep_evaluated`); none evaluates anything again.
+//! `Options::emit` and `Options::keep_evaluated`); none evaluates anything again. The
+//! editor's hover on an environment and its inlay hints (`ide::resolved`) read `diff`'s
+//! settings and `cost`'s estimate of a compilation that did not emit.
 
 pub mod cost;
 pub mod diff;
@@ -15,6 +17,7 @@ use crate::source::Span;
 use crate::syntax::ast::{EnvDecl, ItemKind, ModuleDecl};
 
 /// An environment of the root files, as the compilation evaluated and emitted it.
+#[derive(Clone, Copy)]
 pub struct Environment<'c> {
     pub name: &'c str,
     pub stack: &'c Stack,

@@ -1,6 +1,6 @@
 //! A small Language Server Protocol client for the tests: it runs the server in the
 //! test's process over an in-memory pipe, frames messages as an editor does, and
-//! collects the server's notifications.
+//! collects the server's notifications (and its requests, which it answers with null).
 
 #![allow(dead_code)]
 
@@ -33,8 +33,13 @@ pub struct TestClient {
 pub const TIMEOUT: Duration = Duration::from_secs(20);
 
 impl TestClient {
-    /// Starts a server on `workspace` and initializes it.
+    /// Starts a server on `workspace` and initializes it, for a client of no capabilities.
     pub async fn start(workspace: &Path) -> TestClient {
+        TestClient::start_with(workspace, json!({})).await
+    }
+
+    /// Starts a server on `workspace` and initializes it, for a client of `capabilities`.
+    pub async fn start_with(workspace: &Path, capabilities: Value) -> TestClient {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_end);
         let server = tokio::spawn(ragc_lsp::serve(
@@ -69,7 +74,7 @@ impl TestClient {
                 json!({
                     "processId": null,
                     "rootUri": root,
-                    "capabilities": {},
+                    "capabilities": capabilities,
                     "workspaceFolders": [{ "uri": root, "name": "workspace" }],
                 }),
             )
@@ -161,6 +166,22 @@ impl TestClient {
         }
     }
 
+    /// Waits for a request of the server with this `method`, and returns it.
+    pub async fn server_request(&mut self, method: &str) -> Value {
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        loop {
+            let asked =
+                |message: &Value| message["method"] == method && message.get("id").is_some();
+            if let Some(at) = self.seen.iter().position(asked) {
+                return self.seen.remove(at);
+            }
+            match tokio::time::timeout_at(deadline, self.notifications.recv()).await {
+                Ok(Some(message)) => self.seen.push(message),
+                _ => panic!("no {method} request within {TIMEOUT:?}"),
+            }
+        }
+    }
+
     /// Every notification received so far (and not consumed).
     pub fn drain_notifications(&mut self) -> Vec<Value> {
         while let Ok(notification) = self.notifications.try_recv() {
@@ -232,12 +253,14 @@ async fn read_messages(
                 let _ = tx.send(message);
             }
         } else if message.get("id").is_some() {
-            // A request from the server: answer it with nothing.
+            // A request from the server: answer it with nothing, and keep it for
+            // `server_request`.
             let reply =
                 json!({ "jsonrpc": "2.0", "id": message["id"], "result": null }).to_string();
             let frame = format!("Content-Length: {}\r\n\r\n{reply}", reply.len());
             let mut writer = writer.lock().await;
             let _ = writer.write_all(frame.as_bytes()).await;
+            let _ = notifications.send(message);
         } else {
             let _ = notifications.send(message);
         }
