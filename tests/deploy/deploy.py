@@ -12,6 +12,7 @@ the step and Terraform's error are printed; the work folder is kept), 2 on usage
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -69,7 +70,7 @@ def replan_clean(stack: Stack) -> str:
     if problems:
         raise CheckFailed(stack.name, "re-plan", "changes after a clean apply:\n" + "\n".join(problems))
     changed = sum(1 for c in plan["resource_changes"] if c["change"]["actions"] == ["update"])
-    return f"No changes of ragc's ({changed} in-place updates that are the emulator's, see emulator_gaps.py)"
+    return f"No changes of ragc's ({changed} in-place update{'s' if changed != 1 else ''} that moto makes up, see emulator_gaps.py)"
 
 
 def has_prevent_destroy(stack: Stack) -> bool:
@@ -83,23 +84,28 @@ def has_prevent_destroy(stack: Stack) -> bool:
 class Run:
     def __init__(self, args, work: str):
         self.args, self.work = args, work
-        self.summary: list[str] = []
+        self.notes: dict[str, list[str]] = {}
 
-    def note(self, line: str) -> None:
-        self.summary.append(line)
+    def note(self, stack: str, line: str) -> None:
+        self.notes.setdefault(stack, []).append(line)
+
+    def summary(self) -> str:
+        """What happened, stack by stack (in build order, whatever order threads ran in)."""
+        return "\n".join(f"{stack}: {line}" for stack, lines in self.notes.items() for line in lines)
 
     def main(self) -> None:
         folders = build(self.args.ragc, self.args.files, os.path.join(self.work, "build"))
         with Emulator(os.path.join(self.work, "moto.log")) as emulator:
             say("moto", f"AWS emulator on {emulator.url} (log: {emulator.log_path})")
             stacks = [Stack(name, folder, emulator.url, self.variables_for(folder)) for name, folder in folders.items()]
+            self.notes = {stack.name: [] for stack in stacks}
             foundations = [s for s in stacks if not s.backend]
             environments = [s for s in stacks if s.backend]
             self.require_state_buckets(foundations, environments)
             for stack in foundations:
                 self.apply(stack)
             concurrently(environments, self.apply)
-            concurrently(stacks, lambda stack: self.note(f"{stack.name}: re-plan: {replan_clean(stack)}"))
+            concurrently(stacks, lambda stack: self.note(stack.name, f"re-plan: {replan_clean(stack)}"))
             deployed = [self.environment(emulator, s) for s in environments if "aws_ecs_service" in s.resource_types]
             for environment in deployed:
                 self.check(environment)
@@ -111,8 +117,6 @@ class Run:
                 self.destroy_foundation(stack)
 
     def variables_for(self, folder: str) -> dict[str, str]:
-        import json
-
         with open(os.path.join(folder, "main.tf.json"), encoding="utf-8") as handle:
             declared = json.load(handle).get("variable", {})
         given = DEFAULT_VARIABLES | dict(pair.split("=", 1) for pair in self.args.var)
@@ -132,7 +136,7 @@ class Run:
     def apply(self, stack: Stack) -> None:
         stack.init()
         stack.apply()
-        self.note(f"{stack.name}: created {len(stack.state_resources())} resources")
+        self.note(stack.name, f"created {len(stack.state_resources())} resources")
 
     def environment(self, emulator: Emulator, stack: Stack) -> checks.Environment:
         return checks.Environment(stack.name, emulator.boto3_client, stack.outputs(), stack.state_resources(), stack.backend)
@@ -143,7 +147,7 @@ class Run:
             raise CheckFailed(environment.name, "checks", "\n".join(f"{check}: {message}" for check, message in failures))
         against = "the specification and the security claims" if environment.name in checks.SPECIFICATION else "the security claims"
         say(environment.name, f"read back through the AWS APIs: matches {against}")
-        self.note(f"{environment.name}: matches {against}")
+        self.note(environment.name, f"matches {against}")
 
     def prove_checks(self, emulator: Emulator, environments: list[Stack], deployed: list[checks.Environment]) -> None:
         """Breaks one specified environment on purpose and requires every fault caught,
@@ -160,13 +164,13 @@ class Run:
         say(target.name, f"fault test: all {len(faults.FAULTS)} faults caught")
         target.remove_override(faults.OVERRIDE_FILE)
         target.apply("restore")
-        self.note(f"{target.name}: {len(faults.FAULTS)} deliberate faults caught; restored, re-plan: {replan_clean(target)}")
+        self.note(target.name, f"{len(faults.FAULTS)} deliberate faults caught; restored, re-plan: {replan_clean(target)}")
         self.check(self.environment(emulator, target))
 
     def destroy(self, stack: Stack) -> None:
         count = len(stack.state_resources())
         stack.destroy()
-        self.note(f"{stack.name}: destroyed {count} resources")
+        self.note(stack.name, f"destroyed {count} resources")
 
     def require_no_leftovers(self, emulator: Emulator, foundations: list[Stack]) -> None:
         kept = {r["values"]["bucket"] for s in foundations for r in s.state_resources() if r["type"] == "aws_s3_bucket"}
@@ -182,7 +186,7 @@ class Run:
         result = stack.destroy("destroy (must be refused)", ok_codes=(0, 1))
         if result.returncode == 0 or "prevent_destroy" not in result.stdout + result.stderr:
             raise CheckFailed(stack.name, "destroy", "destroy was not refused by lifecycle.prevent_destroy")
-        self.note(f"{stack.name}: destroy refused (prevent_destroy), as it must be")
+        self.note(stack.name, "destroy refused (prevent_destroy), as it must be")
 
 
 def main() -> int:
@@ -208,7 +212,7 @@ def main() -> int:
     except KeyboardInterrupt:
         print(f"\ninterrupted; the emulator is stopped (logs in {work})", file=sys.stderr)
         return 130
-    print("\n" + "\n".join(run.summary))
+    print("\n" + run.summary())
     if ok:
         print(f"emulated deploy passed in {time.monotonic() - started:.0f} s")
         if not args.keep:
