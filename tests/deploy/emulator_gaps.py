@@ -169,7 +169,9 @@ def _apply_autoscaling_tags() -> None:
 # Fix: a missing Scheme is internet-facing, as in AWS.
 
 
-def _create_load_balancer_drops_default_scheme() -> bool:
+def created_load_balancer_scheme(**scheme) -> str | None:
+    """The Scheme an in-process moto reports for a new load balancer created with
+    `scheme` (Scheme="internal", or nothing)."""
     import boto3
     from moto import mock_aws
 
@@ -179,8 +181,7 @@ def _create_load_balancer_drops_default_scheme() -> bool:
         subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"]["SubnetId"]
                    for i, zone in enumerate("ab")]
         elbv2 = boto3.client("elbv2", region_name="us-east-1")
-        balancer = elbv2.create_load_balancer(Name="probe", Subnets=subnets)["LoadBalancers"][0]
-        return "Scheme" not in balancer
+        return elbv2.create_load_balancer(Name="probe", Subnets=subnets, **scheme)["LoadBalancers"][0].get("Scheme")
 
 
 def _apply_default_scheme() -> None:
@@ -212,7 +213,7 @@ FIXES = [
     Fix(
         name="load-balancer-default-scheme",
         gap="elbv2: CreateLoadBalancer without Scheme stores none instead of internet-facing",
-        still_needed=_create_load_balancer_drops_default_scheme,
+        still_needed=lambda: created_load_balancer_scheme() is None,
         apply=_apply_default_scheme,
     ),
 ]

@@ -75,18 +75,8 @@ class FixesWork(unittest.TestCase):
             self.assertEqual(scaling.list_tags_for_resource(ResourceARN=arn)["Tags"], {"Team": "rag"})
 
     def test_load_balancer_without_scheme_is_internet_facing(self):
-        import boto3
-        from moto import mock_aws
-
-        with mock_aws():
-            ec2 = boto3.client("ec2", region_name="us-east-1")
-            vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
-            subnets = [ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.0.{i}.0/24", AvailabilityZone=f"us-east-1{zone}")["Subnet"]["SubnetId"]
-                       for i, zone in enumerate("ab")]
-            elbv2 = boto3.client("elbv2", region_name="us-east-1")
-            public = elbv2.create_load_balancer(Name="public", Subnets=subnets)["LoadBalancers"][0]
-            internal = elbv2.create_load_balancer(Name="internal", Subnets=subnets, Scheme="internal")["LoadBalancers"][0]
-            self.assertEqual((public["Scheme"], internal["Scheme"]), ("internet-facing", "internal"))
+        self.assertEqual(emulator_gaps.created_load_balancer_scheme(), "internet-facing")
+        self.assertEqual(emulator_gaps.created_load_balancer_scheme(Scheme="internal"), "internal")
 
 
 def update(rtype, before, after, unknown=None):
