@@ -24,7 +24,7 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   exit 0
 fi
 
-(cd tests/deploy && "../../${python}" -m unittest --quiet discover -p 'test_*.py')
+(cd tests/deploy && "../../${python}" -m unittest discover --quiet --pattern 'test_*.py')
 cargo build --quiet -p ragc-cli
 "${python}" tests/deploy/deploy.py --ragc target/debug/ragc --prove-checks \
   envs/global.rag envs/staging.rag envs/prod.rag
