@@ -201,24 +201,32 @@ def main() -> int:
         parser.error("--var takes NAME=VALUE")
 
     urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)  # moto's self-signed certificate
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Either signal unwinds through the emulator's context manager, which stops moto
+    # (subprocess.run kills the Terraform it waits on); set SIGINT too, for runs that
+    # start with it ignored (a background job of a script).
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, signal.default_int_handler)
     work = tempfile.mkdtemp(prefix="ragc-deploy-")
-    run, started, ok = Run(args, work), time.monotonic(), False
+    run, started = Run(args, work), time.monotonic()
+    failure = None
     try:
         run.main()
-        ok = True
-    except (StepFailed, CheckFailed) as failure:
-        print(f"\nFAILED: {failure.stack}, {failure.step}\n{failure.detail}\n(logs in {work})", file=sys.stderr)
+    except (StepFailed, CheckFailed) as failed:
+        failure = failed
     except KeyboardInterrupt:
         print(f"\ninterrupted; the emulator is stopped (logs in {work})", file=sys.stderr)
         return 130
-    print("\n" + run.summary())
-    if ok:
-        print(f"emulated deploy passed in {time.monotonic() - started:.0f} s")
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
-        return 0
-    return 1
+    if run.summary():
+        print("\n" + run.summary(), flush=True)
+    if failure:
+        print(f"\nFAILED: {failure.stack}, {failure.step}\n{failure.detail}\n(logs in {work})", file=sys.stderr)
+        return 1
+    print(f"emulated deploy passed in {time.monotonic() - started:.0f} s")
+    if args.keep:
+        print(f"stacks and logs kept in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
