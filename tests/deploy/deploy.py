@@ -150,9 +150,9 @@ class Run:
         self.note(environment.name, f"matches {against}")
 
     def prove_checks(self, emulator: Emulator, environments: list[Stack], deployed: list[checks.Environment]) -> None:
-        """Breaks one specified environment on purpose and requires every fault caught,
-        then restores it and requires a clean re-plan again."""
-        target = next((s for s in environments if s.name in checks.SPECIFICATION), None)
+        """Breaks the first environment of the specification table (staging) on purpose and
+        requires every fault caught, then restores it and requires a clean re-plan again."""
+        target = next((s for name in checks.SPECIFICATION for s in environments if s.name == name), None)
         if target is None:
             raise CheckFailed("faults", "setup", f"none of the environments is in the specification table {sorted(checks.SPECIFICATION)}")
         target.write_override(faults.OVERRIDE_FILE, faults.override_document(target.main))

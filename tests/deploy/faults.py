@@ -36,6 +36,12 @@ def _bigger_task(resources: dict) -> dict:
     return {"aws_ecs_task_definition": {name: {"cpu": str(int(body["cpu"]) * 2), "memory": str(int(body["memory"]) * 2)}}}
 
 
+def _more_tasks(resources: dict) -> dict:
+    # Only where the service does not leave desired_count to autoscaling (staging).
+    name, body = _only(resources, "aws_ecs_service")
+    return {"aws_ecs_service": {name: {"desired_count": body["desired_count"] + 1}}}
+
+
 def _task_ingress_from_anywhere(resources: dict) -> dict:
     rules = resources["aws_vpc_security_group_ingress_rule"]
     (name,) = [n for n, rule in rules.items() if rule.get("referenced_security_group_id") and n.endswith("from_alb")]
@@ -60,6 +66,7 @@ def _task_role_on_everything(resources: dict) -> dict:
 FAULTS = [
     Fault("log group keeps logs twice as long", "log retention", _longer_log_retention),
     Fault("task definition twice the size", "task size", _bigger_task),
+    Fault("one more task than specified", "desired count", _more_tasks),
     Fault("task security group open to 0.0.0.0/0", "task ingress", _task_ingress_from_anywhere),
     Fault("tasks get public IPs", "public ip", _tasks_with_public_ip),
     Fault("task role reads every object of every bucket", "iam", _task_role_on_everything),

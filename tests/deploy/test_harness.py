@@ -47,11 +47,13 @@ class Helpers(unittest.TestCase):
             "aws_cloudwatch_log_group": {"app": {"retention_in_days": 7}},
             "aws_ecs_task_definition": {"app": {"cpu": "512", "memory": "1024"}},
             "aws_vpc_security_group_ingress_rule": {"tasks_from_alb": {"referenced_security_group_id": "${x}"}},
-            "aws_ecs_service": {"app": {"network_configuration": [{"assign_public_ip": False, "subnets": ["${s}"]}]}},
+            "aws_ecs_service": {"app": {"desired_count": 1,
+                                        "network_configuration": [{"assign_public_ip": False, "subnets": ["${s}"]}]}},
             "aws_iam_role_policy": {"task": {"policy": '{"Statement": []}'}},
         }}
         override = faults.override_document(main)["resource"]
         self.assertEqual(override["aws_cloudwatch_log_group"]["app"], {"retention_in_days": 14})
+        self.assertEqual(override["aws_ecs_service"]["app"]["desired_count"], 2)
         self.assertEqual(override["aws_ecs_service"]["app"]["network_configuration"][0],
                          {"assign_public_ip": True, "subnets": ["${s}"]})
         self.assertIn('"Resource": "*"', override["aws_iam_role_policy"]["task"]["policy"])
