@@ -106,11 +106,11 @@ class Run:
                 self.apply(stack)
             concurrently(environments, self.apply)
             concurrently(stacks, lambda stack: self.note(stack.name, f"re-plan: {replan_clean(stack)}"))
-            deployed = [self.environment(emulator, s) for s in environments if "aws_ecs_service" in s.resource_types]
-            for environment in deployed:
-                self.check(environment)
+            for stack in environments:
+                if "aws_ecs_service" in stack.resource_types:
+                    self.check(self.environment(emulator, stack))
             if self.args.prove_checks:
-                self.prove_checks(emulator, environments, deployed)
+                self.prove_checks(emulator, environments)
             concurrently(environments, self.destroy)
             self.require_no_leftovers(emulator, foundations)
             for stack in foundations:
@@ -149,7 +149,7 @@ class Run:
         say(environment.name, f"read back through the AWS APIs: matches {against}")
         self.note(environment.name, f"matches {against}")
 
-    def prove_checks(self, emulator: Emulator, environments: list[Stack], deployed: list[checks.Environment]) -> None:
+    def prove_checks(self, emulator: Emulator, environments: list[Stack]) -> None:
         """Breaks the first environment of the specification table (staging) on purpose and
         requires every fault caught, then restores it and requires a clean re-plan again."""
         target = next((s for name in checks.SPECIFICATION for s in environments if s.name == name), None)
