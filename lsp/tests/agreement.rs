@@ -173,8 +173,17 @@ module m(zones: List<Zone>) {
 ";
     let expected = ["RAG0201 2:12 cannot find `a` in this scope"];
     let (mut client, doc) = one_file("forward", source, &expected).await;
-    // Before its `let`, `a` means nothing.
+    // Before its `let`, `a` means nothing, and completion does not offer it.
     assert_unresolved(&mut client, doc.at("= a", 2)).await;
+    let items = completion(&mut client, doc.at("= a", 2)).await;
+    let labels: Vec<&str> = items
+        .iter()
+        .filter_map(|item| item["label"].as_str())
+        .collect();
+    assert!(
+        labels.contains(&"zone") && !labels.contains(&"a"),
+        "{labels:?}"
+    );
     // After it, `a` is that `let`, and its references are the uses after it.
     assert_eq!(
         definition(&mut client, doc.at("== a", 3)).await,

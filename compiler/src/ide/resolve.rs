@@ -3,10 +3,13 @@
 //! read this index, so they agree on what a name means.
 //!
 //! Scopes follow the checker's: a file sees its own declarations, its imports' and the
-//! standard library's; a module body sees its parameters and every `let` of the body;
-//! loops and comprehensions add their variables. Beyond the checker, a field after `.`
-//! is resolved through the type of what precedes it, and the keys of an environment, a
-//! record or a module instance are resolved to the parameters or fields they set.
+//! standard library's (the earlier import before a later one: `Program::lookup`); a
+//! module body sees its parameters and every `let` of the body; loops and comprehensions
+//! add their variables; a `let` of a `for` or `if` body is seen after it in that body; a
+//! bare variant is that of the one visible enum that has it, except in a `match` arm.
+//! Beyond the checker, a field after `.` is resolved through the type of what precedes
+//! it, and the keys of an environment, a record or a module instance are resolved to the
+//! parameters or fields they set.
 
 use crate::diagnostics::FileId;
 use crate::eval::BUILTINS;
