@@ -1,8 +1,8 @@
 //! A program: the files given on the command line, every file they import, and the
 //! standard library, each parsed once; and the table of top-level names each file sees.
 //!
-//! A file sees its own declarations, those of the files it imports directly, and the
-//! standard library's, in that order of precedence.
+//! A file sees its own declarations, those of the files it imports directly (an earlier
+//! import before a later one), and the standard library's, in that order of precedence.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -390,18 +390,19 @@ impl Program {
         &self.file(reference.file).parsed.file.items[reference.index]
     }
 
+    /// The top-level names `file` sees, layer by layer in order of precedence: its own,
+    /// each file it imports in the order of its imports, the standard library's. Every
+    /// lookup of a top-level name reads these layers, the first that has the name winning.
+    fn layers(&self, file: FileId) -> impl Iterator<Item = &BTreeMap<String, ItemRef>> {
+        let imports = self.file(file).imports.iter();
+        std::iter::once(&self.declared[file.0 as usize])
+            .chain(imports.map(|import| &self.declared[import.0 as usize]))
+            .chain(std::iter::once(&self.stdlib_names))
+    }
+
     /// The declaration `name` refers to in `file`'s top-level scope.
     pub fn lookup(&self, file: FileId, name: &str) -> Option<ItemRef> {
-        let own = &self.declared[file.0 as usize];
-        if let Some(found) = own.get(name) {
-            return Some(*found);
-        }
-        let imported = self
-            .file(file)
-            .imports
-            .iter()
-            .find_map(|import| self.declared[import.0 as usize].get(name).copied());
-        imported.or_else(|| self.stdlib_names.get(name).copied())
+        self.layers(file).find_map(|layer| layer.get(name).copied())
     }
 
     /// The enum visible from `file` that has a variant `name`, if exactly one has.
@@ -410,19 +411,14 @@ impl Program {
         self.lookup(file, enum_name)
     }
 
-    /// Every top-level name `file` can see, for suggestions and completion.
+    /// Every top-level name `file` can see, each with the declaration `lookup` finds,
+    /// for suggestions and completion.
     pub fn visible_names(&self, file: FileId) -> Vec<(&str, ItemRef)> {
         let mut names: BTreeMap<&str, ItemRef> = BTreeMap::new();
-        for (name, item) in &self.stdlib_names {
-            names.insert(name, *item);
-        }
-        for import in &self.file(file).imports {
-            for (name, item) in &self.declared[import.0 as usize] {
-                names.insert(name, *item);
+        for layer in self.layers(file) {
+            for (name, item) in layer {
+                names.entry(name).or_insert(*item);
             }
-        }
-        for (name, item) in &self.declared[file.0 as usize] {
-            names.insert(name, *item);
         }
         names.into_iter().collect()
     }

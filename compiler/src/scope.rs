@@ -103,12 +103,18 @@ impl Scope {
             .map(|(name, declared)| (name.as_str(), declared))
     }
 
-    /// The visible enum that has a variant `variant`, if exactly one has.
-    pub fn enum_of_variant(&self, variant: &str) -> Option<&str> {
-        let mut enums = self
-            .names()
-            .filter(|(_, declared)| declared.variants.iter().any(|known| known == variant));
-        let (first, _) = enums.next()?;
+    /// The visible enums that have a variant `variant`, sorted.
+    pub fn enums_of_variant<'s>(&'s self, variant: &'s str) -> impl Iterator<Item = &'s str> {
+        self.names()
+            .filter(move |(_, declared)| declared.variants.iter().any(|known| known == variant))
+            .map(|(name, _)| name)
+    }
+
+    /// The visible enum that has a variant `variant`, if exactly one has: a bare variant
+    /// means that enum's, and is ambiguous when several have it.
+    pub fn enum_of_variant<'s>(&'s self, variant: &'s str) -> Option<&'s str> {
+        let mut enums = self.enums_of_variant(variant);
+        let first = enums.next()?;
         enums.next().is_none().then_some(first)
     }
 

@@ -527,7 +527,8 @@ impl Checker<'_> {
             .any(|scope| scope.iter().any(|local| local == name))
     }
 
-    /// Reports `ident` unless it names a local, a top-level declaration or a variant.
+    /// Reports `ident` unless it names a local, a top-level declaration or the variant of
+    /// the one visible enum that has it.
     fn name(&mut self, ident: &Ident, expected: &str) {
         let name = ident.name.as_str();
         if self.is_local(name)
@@ -535,6 +536,21 @@ impl Checker<'_> {
             || self.scope.enum_of_variant(name).is_some()
             || self.scope.is_broken(name)
         {
+            return;
+        }
+        let enums: Vec<&str> = self.scope.enums_of_variant(name).collect();
+        if enums.len() > 1 {
+            let qualified: Vec<String> = enums.iter().map(|e| format!("`{e}.{name}`")).collect();
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownName,
+                    self.file,
+                    ident.span,
+                    format!("`{name}` is a variant of several enums"),
+                )
+                .with_label(format!("`{name}` could be {}", qualified.join(" or ")))
+                .with_help(format!("name the enum: {}", qualified.join(" or "))),
+            );
             return;
         }
         let mut candidates: Vec<String> = self.locals.iter().flatten().cloned().collect();

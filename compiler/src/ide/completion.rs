@@ -465,8 +465,15 @@ impl<'a> Builder<'a, '_> {
             }
             let rank = if expected_enum.is_some() { "0" } else { "2" };
             for variant in &decl.variants {
+                // A variant of several visible enums is written with its enum's name.
+                let bare = &variant.name.name;
+                let label = if program.enum_of_variant(self.file, bare) == Some(item_ref) {
+                    bare.clone()
+                } else {
+                    format!("{}.{bare}", decl.name.name)
+                };
                 self.push(
-                    variant.name.name.clone(),
+                    label,
                     CompletionKind::Variant,
                     Some(decl.name.name.clone()),
                     variant.doc.clone(),

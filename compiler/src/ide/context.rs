@@ -246,7 +246,7 @@ pub(crate) fn cursor_context(text: &str, offset: usize) -> CursorContext {
             .copied()
             .filter(|t| !t.is_trivia())
             .collect();
-        context.locals = locals(&meaningful);
+        context.locals = locals(&meaningful, offset);
         context.resources = resources(&meaningful);
     }
 
@@ -758,8 +758,40 @@ fn keys_set(
     keys
 }
 
-/// Parameters, `let`s, loop variables and Terraform variables of a module or function.
-fn locals(tokens: &[Token<'_>]) -> Vec<TextLocal> {
+/// The index of the innermost `{` around each token, and the index of each `{`'s `}`.
+fn braces(tokens: &[Token<'_>]) -> (Vec<Option<usize>>, Vec<Option<usize>>) {
+    let mut open: Vec<usize> = Vec::new();
+    let mut enclosing = Vec::with_capacity(tokens.len());
+    let mut close = vec![None; tokens.len()];
+    for (at, token) in tokens.iter().enumerate() {
+        if token.is("}") {
+            if let Some(opened) = open.pop() {
+                close[opened] = Some(at);
+            }
+        }
+        enclosing.push(open.last().copied());
+        if token.is("{") {
+            open.push(at);
+        }
+    }
+    (enclosing, close)
+}
+
+/// Parameters, `let`s, loop variables and Terraform variables of a module or function
+/// that the cursor at `offset` sees. A `let` or variable of a `for` or `if` body is seen
+/// after it in that body only, and a loop variable in its loop's body only, as the
+/// checker reads them (docs/language.md); those of the module body everywhere in it.
+fn locals(tokens: &[Token<'_>], offset: usize) -> Vec<TextLocal> {
+    let (enclosing, close) = braces(tokens);
+    let module_body = tokens.iter().position(|t| t.is("{"));
+    // The cursor is inside the body opened at `open`.
+    let inside = |open: usize| {
+        tokens[open].start < offset && close[open].is_none_or(|end| offset <= tokens[end].start)
+    };
+    let seen_at = |at: usize| match enclosing[at] {
+        Some(open) if Some(open) != module_body => tokens[at].start < offset && inside(open),
+        _ => true,
+    };
     let mut locals = Vec::new();
     let mut push = |name: &str, kind: LocalKind, ty: LocalTy| {
         if !locals.iter().any(|l: &TextLocal| l.name == name) {
@@ -795,6 +827,9 @@ fn locals(tokens: &[Token<'_>]) -> Vec<TextLocal> {
     }
     for (at, token) in tokens.iter().enumerate().skip(1) {
         let next = |n: usize| tokens.get(at + n);
+        if !seen_at(at) {
+            continue;
+        }
         if token.is("let") {
             let Some(name) = next(1).filter(|t| is_name(t)) else {
                 continue;
@@ -825,6 +860,14 @@ fn locals(tokens: &[Token<'_>]) -> Vec<TextLocal> {
                 push(name.text, LocalKind::Variable, ty);
             }
         } else if token.is("for") {
+            // A `for` statement's variables are seen in its body only; a comprehension's
+            // (after `[`) wherever the cursor is.
+            let statement = !tokens[at - 1].is("[");
+            let body =
+                (at..tokens.len()).find(|&b| tokens[b].is("{") && enclosing[b] == enclosing[at]);
+            if statement && body.is_some_and(|open| !inside(open)) {
+                continue;
+            }
             if let Some(name) = next(1).filter(|t| is_name(t)) {
                 push(name.text, LocalKind::LoopVar, LocalTy::Unknown);
                 if next(2).is_some_and(|t| t.is(",")) {
@@ -951,6 +994,22 @@ mod tests {
                 set: vec![]
             }
         );
+    }
+
+    #[test]
+    fn the_lets_of_a_for_body_are_seen_after_them_and_its_variable_inside_it() {
+        let names = |text: &str| -> Vec<String> {
+            let context = at_marker(text);
+            context.locals.into_iter().map(|local| local.name).collect()
+        };
+        let module = "module m(zones: List<Zone>) {\n  let top = 1\n";
+        let body = "  for zone in zones {\n    let b = |\n    let a = zone\n  }\n}";
+        assert_eq!(
+            names(&format!("{module}{body}")),
+            ["zones", "top", "zone", "b"]
+        );
+        let after = "  for zone in zones {\n    let a = zone\n  }\n  output o = |\n}";
+        assert_eq!(names(&format!("{module}{after}")), ["zones", "top"]);
     }
 
     #[test]

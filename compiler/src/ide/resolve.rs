@@ -3,10 +3,13 @@
 //! read this index, so they agree on what a name means.
 //!
 //! Scopes follow the checker's: a file sees its own declarations, its imports' and the
-//! standard library's; a module body sees its parameters and every `let` of the body;
-//! loops and comprehensions add their variables. Beyond the checker, a field after `.`
-//! is resolved through the type of what precedes it, and the keys of an environment, a
-//! record or a module instance are resolved to the parameters or fields they set.
+//! standard library's (the earlier import before a later one: `Program::lookup`); a
+//! module body sees its parameters and every `let` of the body; loops and comprehensions
+//! add their variables; a `let` of a `for` or `if` body is seen after it in that body; a
+//! bare variant is that of the one visible enum that has it, except in a `match` arm.
+//! Beyond the checker, a field after `.` is resolved through the type of what precedes
+//! it, and the keys of an environment, a record or a module instance are resolved to the
+//! parameters or fields they set.
 
 use crate::diagnostics::FileId;
 use crate::eval::BUILTINS;
@@ -513,19 +516,8 @@ impl<'a> Resolver<'a> {
         }
         for _ in 0..2 {
             for stmt in body {
-                let (name, ty) = match &stmt.kind {
-                    StmtKind::Let(decl) => (
-                        &decl.name,
-                        match &decl.ty {
-                            Some(ty) => ty_of_type_expr(self.program, self.file, ty),
-                            None => self.ty_of(&decl.value),
-                        },
-                    ),
-                    StmtKind::Variable(decl) => (
-                        &decl.name,
-                        ty_of_type_expr(self.program, self.file, &decl.ty),
-                    ),
-                    _ => continue,
+                let Some((name, ty)) = self.binding_ty(stmt) else {
+                    continue;
                 };
                 if let Some(local) = self
                     .scopes
@@ -535,6 +527,24 @@ impl<'a> Resolver<'a> {
                     local.ty = ty;
                 }
             }
+        }
+    }
+
+    /// The name a `let` or variable binds, and its type as the names in scope give it.
+    fn binding_ty<'s>(&self, stmt: &'s Stmt) -> Option<(&'s Ident, Ty)> {
+        match &stmt.kind {
+            StmtKind::Let(decl) => Some((
+                &decl.name,
+                match &decl.ty {
+                    Some(ty) => ty_of_type_expr(self.program, self.file, ty),
+                    None => self.ty_of(&decl.value),
+                },
+            )),
+            StmtKind::Variable(decl) => Some((
+                &decl.name,
+                ty_of_type_expr(self.program, self.file, &decl.ty),
+            )),
+            _ => None,
         }
     }
 
@@ -653,14 +663,21 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// A `for` or `if` body: its `let`s join the innermost scope.
+    /// A `for` or `if` body: each `let` joins the innermost scope after its statement, as
+    /// the checker and the evaluator read these bodies in order.
     fn nested_body(&mut self, body: &'a [Stmt]) {
-        let bindings = self.body_bindings(body);
-        if let Some(scope) = self.scopes.last_mut() {
-            scope.extend(bindings);
+        for stmt in body {
+            self.stmt(stmt);
+            let Some(mut local) = self.body_bindings(std::slice::from_ref(stmt)).pop() else {
+                continue;
+            };
+            if !self.declarations_only {
+                local.ty = self.binding_ty(stmt).map_or(Ty::Unknown, |(_, ty)| ty);
+            }
+            if let Some(scope) = self.scopes.last_mut() {
+                scope.push(local);
+            }
         }
-        self.infer_binding_types(body);
-        self.stmts(body);
     }
 
     fn block(&mut self, block: &'a Block, data: bool, type_name: &str, path: &mut Vec<String>) {
@@ -766,7 +783,10 @@ impl<'a> Resolver<'a> {
             })
     }
 
-    fn variant(&self, name: &str, expected: &Ty) -> Option<Def> {
+    /// The variant a bare `name` means: of `scrutinee`'s enum in a `match` arm, else of
+    /// the one visible enum that has it (none when several have it: the checker reports
+    /// it, whatever type is expected).
+    fn variant(&self, name: &str, scrutinee: &Ty) -> Option<Def> {
         let variant_of = |item: ItemRef| -> Option<Def> {
             let ItemKind::Enum(decl) = &self.program.item(item).kind else {
                 return None;
@@ -780,7 +800,7 @@ impl<'a> Resolver<'a> {
                     kind: DeclKind::Variant,
                 })
         };
-        if let Ty::Enum(item) = expected {
+        if let Ty::Enum(item) = scrutinee {
             if let Some(found) = variant_of(*item) {
                 return Some(found);
             }
@@ -790,14 +810,14 @@ impl<'a> Resolver<'a> {
             .and_then(variant_of)
     }
 
-    fn resolve_name(&self, name: &str, expected: &Ty) -> Option<Def> {
+    fn resolve_name(&self, name: &str) -> Option<Def> {
         if let Some(local) = self.local(name) {
             return Some(local.def.clone());
         }
         if let Some(item) = self.program.lookup(self.file, name) {
             return self.item_def(item);
         }
-        self.variant(name, expected)
+        self.variant(name, &Ty::Unknown)
     }
 
     fn expr(&mut self, expr: &'a Expr, expected: &Ty) {
@@ -806,7 +826,7 @@ impl<'a> Resolver<'a> {
         }
         match &expr.kind {
             ExprKind::Name(ident) => {
-                if let Some(def) = self.resolve_name(&ident.name, expected) {
+                if let Some(def) = self.resolve_name(&ident.name) {
                     self.occurrence(ident.span, def);
                 }
             }
@@ -865,15 +885,13 @@ impl<'a> Resolver<'a> {
             }
             ExprKind::Call { function, args } => self.call(function, args),
             ExprKind::Unary { operand, .. } => self.expr(operand, &Ty::Unknown),
-            ExprKind::Binary { left, right, .. } => {
-                let left_ty = self.ty_of(left);
+            ExprKind::Binary { left, right, .. }
+            | ExprKind::Range {
+                start: left,
+                end: right,
+            } => {
                 self.expr(left, &Ty::Unknown);
-                // `nat == single`: the right side is a variant of the left side's enum.
-                self.expr(right, &left_ty);
-            }
-            ExprKind::Range { start, end } => {
-                self.expr(start, &Ty::Unknown);
-                self.expr(end, &Ty::Unknown);
+                self.expr(right, &Ty::Unknown);
             }
             ExprKind::If {
                 condition,
