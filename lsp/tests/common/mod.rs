@@ -121,6 +121,31 @@ impl TestClient {
         sent
     }
 
+    /// Starts a server on `workspace` (for a client of no capabilities), opens `file` (a
+    /// path in the workspace) and waits for its first diagnostics; returns the client,
+    /// the file's URI, its text and those diagnostics.
+    pub async fn start_on_file(
+        workspace: &Path,
+        file: &str,
+    ) -> (TestClient, String, String, Vec<Value>) {
+        TestClient::start_on_file_with(workspace, file, json!({})).await
+    }
+
+    /// `start_on_file`, for a client of `capabilities`.
+    pub async fn start_on_file_with(
+        workspace: &Path,
+        file: &str,
+        capabilities: Value,
+    ) -> (TestClient, String, String, Vec<Value>) {
+        let mut client = TestClient::start_with(workspace, capabilities).await;
+        let path = workspace.join(file);
+        let uri = uri_of(&path);
+        let text = std::fs::read_to_string(&path).expect("the file is readable");
+        client.open(&uri, &text).await;
+        let diagnostics = client.diagnostics(&uri, |_| true).await;
+        (client, uri, text, diagnostics)
+    }
+
     /// Sends a request and waits for its response (the whole message: `result` or `error`).
     pub async fn request(&mut self, method: &str, params: Value) -> Value {
         self.timed_request(method, params).await.0
