@@ -1,7 +1,7 @@
 //! Latency of the `.rag` language server, as an editor sees it.
 //!
 //! `cargo bench -p ragc-lsp --bench latency [-- envs|large]` runs the real server
-//! in-process behind an in-memory pipe (see `support`), initializes it on a workspace,
+//! in-process behind an in-memory pipe (the tests' client, `tests/common`), initializes it on a workspace,
 //! opens a file and then measures, as wall-clock time per request:
 //!
 //! 1. diagnostics after a `didChange`: from the write of the change to the read of the
@@ -30,15 +30,21 @@
 //! `RAGC_LSP_BENCH_EDITS` (2000), `RAGC_LSP_BENCH_LINES` (10000). Run by `cargo test`
 //! (without `--bench`), it only checks that it works: a few iterations on `envs`.
 
-mod support;
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::{copy_folder, position, repository, uri_of, TestClient};
 use serde_json::{json, Value};
-use support::{position, uri_of, Client, Result};
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// How long the benchmark waits for one answer before it gives up.
+const TIMEOUT: Duration = Duration::from_secs(120);
 
 /// Set in a child process: the workspace it measures.
 const CHILD: &str = "RAGC_LSP_BENCH_CHILD";
@@ -155,14 +161,6 @@ fn child(name: &str) -> Result<()> {
     Ok(())
 }
 
-/// The repository's root.
-fn repository() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default()
-}
-
 /// A workspace, its open file, and where to edit, complete and hover in it.
 struct Workload {
     name: String,
@@ -267,15 +265,7 @@ fn prepare(name: &str, folder: &Path, settings: &Settings) -> Result<Workload> {
     };
     match name {
         "envs" => {
-            let source = repository().join("envs");
-            let entries = std::fs::read_dir(&source)
-                .map_err(|e| format!("reading {}: {e}", source.display()))?;
-            for entry in entries.flatten() {
-                if entry.path().is_file() {
-                    std::fs::copy(entry.path(), envs.join(entry.file_name()))
-                        .map_err(|e| format!("copying {}: {e}", entry.path().display()))?;
-                }
-            }
+            copy_folder(&repository().join("envs"), &envs);
             let file = envs.join("prod.rag");
             let text = read(&file)?;
             // prod.rag declares no resource: for the resource block and the resource
@@ -406,7 +396,7 @@ fn prepare(name: &str, folder: &Path, settings: &Settings) -> Result<Workload> {
 
 /// The open file's client side: its URI, its version, and the client.
 struct Editor {
-    client: Client,
+    client: TestClient,
     uri: String,
     version: i32,
     edits: usize,
@@ -415,37 +405,37 @@ struct Editor {
 impl Editor {
     /// Starts a server on the workload with `config`, opens the file and waits for its
     /// first diagnostics; returns the editor and the time that took.
-    async fn open(workload: &Workload, config: ragc_lsp::Config) -> Result<(Editor, Duration)> {
-        let mut client = Client::start(&workload.folder, config).await?;
+    async fn open(workload: &Workload, config: ragc_lsp::Config) -> (Editor, Duration) {
+        let mut client = TestClient::start_configured(&workload.folder, config).await;
+        client.timeout = TIMEOUT;
         let uri = uri_of(&workload.file);
-        let sent = client.open(&uri, &workload.text).await?;
-        let (_, received) = client.diagnostics(&uri, 1).await?;
+        let sent = client.open(&uri, &workload.text).await;
+        let (_, received) = client.diagnostics_at(&uri, 1).await;
         let editor = Editor {
             client,
             uri,
             version: 1,
             edits: 0,
         };
-        Ok((editor, received.duration_since(sent)))
+        (editor, received.duration_since(sent))
     }
 
     /// Sends the whole new text; returns its version and when it was written.
-    async fn change(&mut self, text: &str) -> Result<(i32, Instant)> {
-        self.client.drain();
+    async fn change(&mut self, text: &str) -> (i32, Instant) {
+        self.client.drain_notifications();
         self.version += 1;
         self.edits += 1;
-        let sent = self.client.change(&self.uri, self.version, text).await?;
-        Ok((self.version, sent))
+        let sent = self.client.change(&self.uri, self.version, text).await;
+        (self.version, sent)
     }
 
     /// Sends the text and waits for its diagnostics: the server is idle afterwards.
-    async fn settle(&mut self, text: &str) -> Result<()> {
-        let (version, _) = self.change(text).await?;
-        self.client.diagnostics(&self.uri, version).await?;
-        Ok(())
+    async fn settle(&mut self, text: &str) {
+        let (version, _) = self.change(text).await;
+        self.client.diagnostics_at(&self.uri, version).await;
     }
 
-    async fn ask(&mut self, method: &str, text: &str, offset: usize) -> Result<(Value, Duration)> {
+    async fn ask(&mut self, method: &str, text: &str, offset: usize) -> (Value, Duration) {
         let mut params = json!({
             "textDocument": { "uri": self.uri },
             "position": position(text, offset),
@@ -453,7 +443,7 @@ impl Editor {
         if method == "textDocument/completion" {
             params["context"] = json!({ "triggerKind": 1 });
         }
-        self.client.result(method, params).await
+        self.client.timed_result(method, params).await
     }
 }
 
@@ -534,7 +524,7 @@ fn memory() -> Result<(u64, u64)> {
 /// Diagnostics after each of `iterations` edits (typing a character at the end of a
 /// line, then deleting it): from the write of the change to the read of the
 /// diagnostics of its version.
-async fn diagnostics(editor: &mut Editor, text: &str, iterations: usize) -> Result<Vec<Duration>> {
+async fn diagnostics(editor: &mut Editor, text: &str, iterations: usize) -> Vec<Duration> {
     let points = line_ends(text);
     let typings = iterations.div_ceil(2);
     let mut samples = Vec::with_capacity(iterations);
@@ -544,11 +534,11 @@ async fn diagnostics(editor: &mut Editor, text: &str, iterations: usize) -> Resu
         } else {
             text.to_string()
         };
-        let (version, sent) = editor.change(&edited).await?;
-        let (_, received) = editor.client.diagnostics(&editor.uri, version).await?;
+        let (version, sent) = editor.change(&edited).await;
+        let (_, received) = editor.client.diagnostics_at(&editor.uri, version).await;
         samples.push(received.duration_since(sent));
     }
-    Ok(samples)
+    samples
 }
 
 async fn measure(workload: &Workload, settings: &Settings) -> Result<Value> {
@@ -561,12 +551,12 @@ async fn measure(workload: &Workload, settings: &Settings) -> Result<Value> {
     // The default server: 150 ms of debounce.
     let config = ragc_lsp::Config::default();
     let debounce = config.debounce;
-    let (mut editor, opened) = Editor::open(workload, config).await?;
+    let (mut editor, opened) = Editor::open(workload, config).await;
     let (rss_open, _) = memory()?;
 
     progress("diagnostics, default debounce");
     let cpu = cpu_time()?;
-    let samples = diagnostics(&mut editor, text, n).await?;
+    let samples = diagnostics(&mut editor, text, n).await;
     rows.insert("diagnostics".into(), row(&samples, cpu_time()? - cpu));
 
     for scenario in &workload.completions {
@@ -575,10 +565,8 @@ async fn measure(workload: &Workload, settings: &Settings) -> Result<Value> {
         let cpu = cpu_time()?;
         for i in 0..n {
             let (state, cursor) = scenario.state(i % 2 == 1);
-            editor.change(&state).await?;
-            let (result, latency) = editor
-                .ask("textDocument/completion", &state, cursor)
-                .await?;
+            editor.change(&state).await;
+            let (result, latency) = editor.ask("textDocument/completion", &state, cursor).await;
             if result.is_null() {
                 return Err(format!("no completion list for {}", scenario.key).into());
             }
@@ -603,7 +591,7 @@ async fn measure(workload: &Workload, settings: &Settings) -> Result<Value> {
             format!("completion: {}", scenario.key),
             row(&samples, cpu_time()? - cpu),
         );
-        editor.settle(text).await?;
+        editor.settle(text).await;
     }
 
     for scenario in &workload.hovers {
@@ -613,11 +601,11 @@ async fn measure(workload: &Workload, settings: &Settings) -> Result<Value> {
         let cpu = cpu_time()?;
         for i in 0..n {
             let state = if i % 2 == 1 { &typed } else { &scenario.text };
-            editor.change(state).await?;
+            editor.change(state).await;
             // The keystroke is on another line: the position holds in both texts.
             let (result, latency) = editor
                 .ask("textDocument/hover", &scenario.text, scenario.at)
-                .await?;
+                .await;
             let value = result["contents"]["value"].as_str().unwrap_or("");
             if value.is_empty() {
                 return Err(format!("no hover for {}: {result}", scenario.key).into());
@@ -641,20 +629,20 @@ async fn measure(workload: &Workload, settings: &Settings) -> Result<Value> {
         );
 
         // The same hover again and again, with no edit in between.
-        editor.settle(&scenario.text).await?;
+        editor.settle(&scenario.text).await;
         let mut samples = Vec::with_capacity(n);
         let cpu = cpu_time()?;
         for _ in 0..n {
             let (_, latency) = editor
                 .ask("textDocument/hover", &scenario.text, scenario.at)
-                .await?;
+                .await;
             samples.push(latency);
         }
         rows.insert(
             format!("hover again: {}", scenario.key),
             row(&samples, cpu_time()? - cpu),
         );
-        editor.settle(text).await?;
+        editor.settle(text).await;
     }
 
     // A long editing session: type and delete at the ends of lines across the file,
@@ -674,15 +662,15 @@ async fn measure(workload: &Workload, settings: &Settings) -> Result<Value> {
         } else {
             text.to_string()
         };
-        let (version, _) = editor.change(&edited).await?;
+        let (version, _) = editor.change(&edited).await;
         if e % 2 == 0 {
             let (_, latency) = editor
                 .ask("textDocument/completion", &edited, point + 1)
-                .await?;
+                .await;
             session.push(latency);
         }
         if (e + 1) % PAUSE_EVERY == 0 {
-            editor.client.diagnostics(&editor.uri, version).await?;
+            editor.client.diagnostics_at(&editor.uri, version).await;
         }
         // At a pause (`RSS_EVERY` is a multiple of `PAUSE_EVERY`).
         if (e + 1) % RSS_EVERY == 0 {
@@ -694,10 +682,10 @@ async fn measure(workload: &Workload, settings: &Settings) -> Result<Value> {
         "completion: session".into(),
         row(&session, cpu_time()? - cpu),
     );
-    editor.settle(text).await?;
+    editor.settle(text).await;
     let (rss_after, hwm) = memory()?;
     let edits = editor.edits;
-    editor.client.shutdown().await?;
+    editor.client.stop().await;
 
     // A server that compiles at once.
     progress("diagnostics, no debounce");
@@ -707,14 +695,14 @@ async fn measure(workload: &Workload, settings: &Settings) -> Result<Value> {
             debounce: Duration::ZERO,
         },
     )
-    .await?;
+    .await;
     let cpu = cpu_time()?;
-    let samples = diagnostics(&mut editor, text, n).await?;
+    let samples = diagnostics(&mut editor, text, n).await;
     rows.insert(
         "diagnostics, no debounce".into(),
         row(&samples, cpu_time()? - cpu),
     );
-    editor.client.shutdown().await?;
+    editor.client.stop().await;
 
     Ok(json!({
         "workspace": workload.name,

@@ -14,8 +14,8 @@
 //! }
 //! ```
 //!
-//! To write or update the expected files: `UPDATE_EXPECT=1 cargo test -p ragc-lsp --test ide_cases`,
-//! then review the diff.
+//! To write or update the expected files: `RAGC_BLESS=1 cargo test -p ragc-lsp --test ide_cases`
+//! (or `RAGC_BLESS=1 cargo test --workspace`, for every expected file), then review the diff.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -262,7 +262,8 @@ fn cases_root() -> PathBuf {
 
 #[test]
 fn ide_cases_match_their_expected_files() {
-    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    // The variable of every golden test of the workspace (`ragc_tests::BLESS_VARIABLE`).
+    let update = std::env::var("RAGC_BLESS").is_ok_and(|value| value == "1");
     let mut runner = Runner {
         db: Database::new(Stdlib::Embedded),
         previous: Vec::new(),
@@ -316,7 +317,7 @@ fn ide_cases_match_their_expected_files() {
     assert!(count > 0, "no cases found under {}", cases_root().display());
     assert!(
         failures.is_empty(),
-        "{} of {count} cases differ (UPDATE_EXPECT=1 rewrites them):\n\n{}",
+        "{} of {count} cases differ (RAGC_BLESS=1 rewrites them):\n\n{}",
         failures.len(),
         failures.join("\n\n")
     );

@@ -122,12 +122,8 @@ async fn initialize_announces_the_features_and_exit_stops_the_server() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn diagnostics_appear_when_broken_and_clear_when_repaired() {
     let workspace = workspace_with_envs("diagnostics");
-    let mut client = TestClient::start(&workspace).await;
-    let path = workspace.join("envs/staging.rag");
-    let uri = uri_of(&path);
-    let text = read(&path);
-    client.open(&uri, &text).await;
-    let initial = client.diagnostics(&uri, |_| true).await;
+    let (mut client, uri, text, initial) =
+        TestClient::start_on_file(&workspace, "envs/staging.rag").await;
     assert_eq!(summary(&initial), Vec::<String>::new());
 
     // A misspelt variant: reported with its code, the help line and the quick fix.
@@ -170,12 +166,8 @@ async fn diagnostics_appear_when_broken_and_clear_when_repaired() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_syntax_error_is_reported_and_the_rest_of_the_file_still_checked() {
     let workspace = workspace_with_envs("syntax");
-    let mut client = TestClient::start(&workspace).await;
-    let path = workspace.join("envs/staging.rag");
-    let uri = uri_of(&path);
-    let text = read(&path);
-    client.open(&uri, &text).await;
-    client.diagnostics(&uri, |_| true).await;
+    let (mut client, uri, text, _) =
+        TestClient::start_on_file(&workspace, "envs/staging.rag").await;
     let broken = text.replace("zones         = 2", "zones         = ");
     client.change(&uri, 2, &broken).await;
     let found = client.diagnostics(&uri, |d| !d.is_empty()).await;
@@ -189,12 +181,8 @@ async fn a_syntax_error_is_reported_and_the_rest_of_the_file_still_checked() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn positions_count_utf16_code_units() {
     let workspace = workspace_with_envs("utf16");
-    let mut client = TestClient::start(&workspace).await;
-    let path = workspace.join("envs/staging.rag");
-    let uri = uri_of(&path);
-    let text = read(&path);
-    client.open(&uri, &text).await;
-    client.diagnostics(&uri, |_| true).await;
+    let (mut client, uri, text, _) =
+        TestClient::start_on_file(&workspace, "envs/staging.rag").await;
     // An emoji (two UTF-16 units, four bytes) and an accent before the error on its line.
     let broken = text.replace(
         "region        = \"us-east-1\"",
@@ -222,11 +210,7 @@ async fn positions_count_utf16_code_units() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_of_an_imported_file_show_in_that_file() {
     let workspace = workspace_with_envs("imported");
-    let mut client = TestClient::start(&workspace).await;
-    let prod = workspace.join("envs/prod.rag");
-    let prod_uri = uri_of(&prod);
-    client.open(&prod_uri, &read(&prod)).await;
-    client.diagnostics(&prod_uri, |_| true).await;
+    let (mut client, ..) = TestClient::start_on_file(&workspace, "envs/prod.rag").await;
 
     // app.rag is not open: it is changed on the disk.
     let app = workspace.join("envs/app.rag");
@@ -262,12 +246,8 @@ async fn errors_of_an_imported_file_show_in_that_file() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_check_failing_in_the_standard_library_shows_at_the_environment() {
     let workspace = workspace_with_envs("stdlib");
-    let mut client = TestClient::start(&workspace).await;
-    let path = workspace.join("envs/staging.rag");
-    let uri = uri_of(&path);
-    let text = read(&path);
-    client.open(&uri, &text).await;
-    client.diagnostics(&uri, |_| true).await;
+    let (mut client, uri, text, _) =
+        TestClient::start_on_file(&workspace, "envs/staging.rag").await;
     let broken = text.replace("zones         = 2", "zones         = 1");
     client.change(&uri, 2, &broken).await;
     let found = client.diagnostics(&uri, |d| !errors(d).is_empty()).await;
@@ -284,12 +264,7 @@ async fn a_check_failing_in_the_standard_library_shows_at_the_environment() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn completion_hover_and_navigation() {
     let workspace = workspace_with_envs("features");
-    let mut client = TestClient::start(&workspace).await;
-    let prod = workspace.join("envs/prod.rag");
-    let uri = uri_of(&prod);
-    let text = read(&prod);
-    client.open(&uri, &text).await;
-    client.diagnostics(&uri, |_| true).await;
+    let (mut client, uri, text, _) = TestClient::start_on_file(&workspace, "envs/prod.rag").await;
 
     // Completion of an environment's remaining fields, in a body left open.
     let typing = text.replace(
@@ -429,12 +404,7 @@ fn inlay_hints_params(uri: &str, start: u32, end: u32) -> Value {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inlay_hints_and_the_hover_on_an_environment_show_what_it_resolved_to() {
     let workspace = workspace_with_envs("resolved");
-    let mut client = TestClient::start(&workspace).await;
-    let prod = workspace.join("envs/prod.rag");
-    let uri = uri_of(&prod);
-    let text = read(&prod);
-    client.open(&uri, &text).await;
-    client.diagnostics(&uri, |_| true).await;
+    let (mut client, uri, text, _) = TestClient::start_on_file(&workspace, "envs/prod.rag").await;
 
     // After the values of `zones`, `nat` and `capacity`: what prod's stack has.
     let hints = client
@@ -501,11 +471,8 @@ async fn inlay_hints_and_the_hover_on_an_environment_show_what_it_resolved_to() 
 async fn a_client_that_can_refresh_inlay_hints_is_asked_to_after_a_compilation() {
     let workspace = workspace_with_envs("refresh");
     let capabilities = json!({ "workspace": { "inlayHint": { "refreshSupport": true } } });
-    let mut client = TestClient::start_with(&workspace, capabilities).await;
-    let staging = workspace.join("envs/staging.rag");
-    let uri = uri_of(&staging);
-    client.open(&uri, &read(&staging)).await;
-    client.diagnostics(&uri, |_| true).await;
+    let (mut client, ..) =
+        TestClient::start_on_file_with(&workspace, "envs/staging.rag", capabilities).await;
     let request = client.server_request("workspace/inlayHint/refresh").await;
     assert_eq!(request["params"], Value::Null, "{request}");
     client.shutdown().await;
@@ -514,12 +481,7 @@ async fn a_client_that_can_refresh_inlay_hints_is_asked_to_after_a_compilation()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rename_edits_every_file_and_refuses_the_standard_library() {
     let workspace = workspace_with_envs("rename");
-    let mut client = TestClient::start(&workspace).await;
-    let app = workspace.join("envs/app.rag");
-    let uri = uri_of(&app);
-    let text = read(&app);
-    client.open(&uri, &text).await;
-    client.diagnostics(&uri, |_| true).await;
+    let (mut client, uri, text, _) = TestClient::start_on_file(&workspace, "envs/app.rag").await;
 
     let at = position_of(&text, "rag_api", 3);
     let prepared = client
@@ -584,11 +546,8 @@ async fn rename_edits_every_file_and_refuses_the_standard_library() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn document_symbols_and_formatting() {
     let workspace = workspace_with_envs("symbols");
-    let mut client = TestClient::start(&workspace).await;
-    let path = workspace.join("envs/staging.rag");
-    let uri = uri_of(&path);
-    let text = read(&path);
-    client.open(&uri, &text).await;
+    let (mut client, uri, text, _) =
+        TestClient::start_on_file(&workspace, "envs/staging.rag").await;
 
     let symbols = client
         .result(
@@ -702,12 +661,8 @@ async fn in_the_ragc_repository_the_standard_library_is_edited_live() {
     // A workspace with the standard library's sources, as the ragc repository has.
     let workspace = workspace_with_envs("stdlib-folder");
     copy_folder(&repository().join("stdlib"), &workspace.join("stdlib"));
-    let mut client = TestClient::start(&workspace).await;
-    let vpc = workspace.join("stdlib/vpc.rag");
-    let vpc_uri = uri_of(&vpc);
-    let text = read(&vpc);
-    client.open(&vpc_uri, &text).await;
-    let initial = client.diagnostics(&vpc_uri, |_| true).await;
+    let (mut client, vpc_uri, text, initial) =
+        TestClient::start_on_file(&workspace, "stdlib/vpc.rag").await;
     assert_eq!(summary(&initial), Vec::<String>::new());
 
     // An error in the open standard-library file shows there.
