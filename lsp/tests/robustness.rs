@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{repository, uri_of, workspace_with_envs, TestClient};
+use common::{position, repository, uri_of, workspace_with_envs, TestClient};
 use serde_json::{json, Value};
 
 /// Edits made in total.
@@ -109,16 +109,11 @@ fn boundary(text: &str, mut at: usize) -> usize {
 
 /// A position (line, UTF-16 column) of a byte offset; sometimes past the end of a line
 /// or of the file, which the server must clamp.
-fn position(random: &mut Random, text: &str) -> Value {
+fn random_position(random: &mut Random, text: &str) -> Value {
     if random.below(10) == 0 {
         return json!({ "line": random.below(80), "character": random.below(200) });
     }
-    let at = boundary(text, random.below(text.len() + 1));
-    let before = &text[..at];
-    let line = before.matches('\n').count();
-    let line_start = before.rfind('\n').map_or(0, |n| n + 1);
-    let character: usize = text[line_start..at].chars().map(char::len_utf16).sum();
-    json!({ "line": line, "character": character })
+    position(text, boundary(text, random.below(text.len() + 1)))
 }
 
 fn edit(random: &mut Random, text: &str, original: &str) -> String {
@@ -194,7 +189,7 @@ async fn thousands_of_random_edits_never_break_the_server() {
             "textDocument/hover",
             "textDocument/definition",
         ] {
-            let at = position(&mut random, &texts[which]);
+            let at = random_position(&mut random, &texts[which]);
             let response = client
                 .request(
                     method,

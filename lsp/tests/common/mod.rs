@@ -5,6 +5,7 @@
 //! server is stamped with the instant it was read off the pipe, so that a latency does
 //! not include the time the caller takes to look at the message.
 
+// Each test file and the benchmark use a part of it.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
